@@ -1,0 +1,237 @@
+/* hangar-application.c
+ *
+ * Copyright 2026 The Hangar authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "hangar-application"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "hangar-application.h"
+#include "hangar-connection.h"
+#include "hangar-event-loop.h"
+#include "hangar-window.h"
+
+struct _HangarApplication
+{
+  AdwApplication    parent_instance;
+
+  /* owned references */
+  GHashTable       *connections;  /* uri → HangarConnection */
+};
+
+G_DEFINE_FINAL_TYPE (HangarApplication, hangar_application, ADW_TYPE_APPLICATION)
+
+static const GOptionEntry option_entries[] = {
+  { "connect", 'c', 0, G_OPTION_ARG_STRING, NULL,
+    N_("Open the libvirt connection URI instead of the embedded QEMU driver"),
+    N_("URI") },
+  { "version", 0, 0, G_OPTION_ARG_NONE, NULL,
+    N_("Print the version and exit"), NULL },
+  { NULL }
+};
+
+static HangarConnection *
+ensure_connection (HangarApplication *self,
+                   const char        *uri)
+{
+  HangarConnection *connection;
+
+  connection = g_hash_table_lookup (self->connections, uri);
+  if (connection != NULL)
+    return connection;
+
+  connection = hangar_connection_new (uri);
+  g_hash_table_insert (self->connections, g_strdup (uri), connection);
+
+  return connection;
+}
+
+static void
+present_window_for (HangarApplication *self,
+                    const char        *uri)
+{
+  HangarConnection *connection = ensure_connection (self, uri);
+  GList *windows = gtk_application_get_windows (GTK_APPLICATION (self));
+  HangarWindow *window;
+
+  for (const GList *l = windows; l != NULL; l = l->next)
+    {
+      if (HANGAR_IS_WINDOW (l->data) &&
+          hangar_window_get_connection (l->data) == connection)
+        {
+          gtk_window_present (GTK_WINDOW (l->data));
+          return;
+        }
+    }
+
+  window = hangar_window_new (self, connection);
+  gtk_window_present (GTK_WINDOW (window));
+}
+
+static int
+hangar_application_command_line (GApplication            *app,
+                                 GApplicationCommandLine *command_line)
+{
+  HangarApplication *self = HANGAR_APPLICATION (app);
+  GVariantDict *options = g_application_command_line_get_options_dict (command_line);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *uri = NULL;
+
+  if (!g_variant_dict_lookup (options, "connect", "s", &uri))
+    {
+      uri = hangar_connection_dup_default_uri (&error);
+      if (uri == NULL)
+        {
+          g_application_command_line_printerr (command_line,
+                                               _("Cannot prepare the embedded QEMU driver: %s\n"),
+                                               error->message);
+          return EXIT_FAILURE;
+        }
+    }
+
+  present_window_for (self, uri);
+
+  return EXIT_SUCCESS;
+}
+
+static int
+hangar_application_handle_local_options (GApplication *app,
+                                         GVariantDict *options)
+{
+  if (g_variant_dict_contains (options, "version"))
+    {
+      g_print ("hangar %s\n", PACKAGE_VERSION);
+      return EXIT_SUCCESS;
+    }
+
+  return -1;
+}
+
+static void
+hangar_application_startup (GApplication *app)
+{
+  G_APPLICATION_CLASS (hangar_application_parent_class)->startup (app);
+
+  /* libvirt's event loop must run before any connection opens: the
+   * embedded driver talks to QEMU's monitor through it. */
+  hangar_event_loop_ensure ();
+
+  gtk_window_set_default_icon_name (APP_ID);
+}
+
+static void
+hangar_application_activate (GApplication *app)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
+
+  if (window != NULL)
+    gtk_window_present (window);
+}
+
+static void
+quit_activated_cb (GSimpleAction *action,
+                   GVariant      *parameter,
+                   gpointer       user_data)
+{
+  HangarApplication *self = user_data;
+  GList *windows = gtk_application_get_windows (GTK_APPLICATION (self));
+
+  /* Destroying the windows lets each cancel its work before we leave. */
+  while (windows != NULL)
+    {
+      gtk_window_destroy (GTK_WINDOW (windows->data));
+      windows = gtk_application_get_windows (GTK_APPLICATION (self));
+    }
+
+  g_application_quit (G_APPLICATION (self));
+}
+
+static void
+about_activated_cb (GSimpleAction *action,
+                    GVariant      *parameter,
+                    gpointer       user_data)
+{
+  HangarApplication *self = user_data;
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+  AdwAboutWindow *about;
+  static const char *developers[] = { "The Hangar authors", NULL };
+
+  about = ADW_ABOUT_WINDOW (adw_about_window_new ());
+  adw_about_window_set_application_name (about, _("Hangar"));
+  adw_about_window_set_application_icon (about, APP_ID);
+  adw_about_window_set_version (about, PACKAGE_VERSION);
+  adw_about_window_set_developer_name (about, _("The Hangar authors"));
+  adw_about_window_set_developers (about, developers);
+  adw_about_window_set_comments (about,
+                                 _("Create, edit and run virtual machines on libvirt"));
+  adw_about_window_set_website (about, "https://github.com/hangarvm/hangar");
+  adw_about_window_set_issue_url (about, "https://github.com/hangarvm/hangar/issues");
+  adw_about_window_set_license_type (about, GTK_LICENSE_GPL_3_0);
+  adw_about_window_set_copyright (about, "© 2026 The Hangar authors");
+  /* Translators: your name and address, one per line */
+  adw_about_window_set_translator_credits (about, _("translator-credits"));
+  gtk_window_set_transient_for (GTK_WINDOW (about), parent);
+  gtk_window_present (GTK_WINDOW (about));
+}
+
+static const GActionEntry app_actions[] = {
+  { "quit", quit_activated_cb },
+  { "about", about_activated_cb },
+};
+
+static void
+hangar_application_finalize (GObject *object)
+{
+  HangarApplication *self = HANGAR_APPLICATION (object);
+
+  g_clear_pointer (&self->connections, g_hash_table_unref);
+
+  G_OBJECT_CLASS (hangar_application_parent_class)->finalize (object);
+}
+
+static void
+hangar_application_class_init (HangarApplicationClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  object_class->finalize = hangar_application_finalize;
+
+  app_class->startup = hangar_application_startup;
+  app_class->activate = hangar_application_activate;
+  app_class->command_line = hangar_application_command_line;
+  app_class->handle_local_options = hangar_application_handle_local_options;
+}
+
+static void
+hangar_application_init (HangarApplication *self)
+{
+  static const char *quit_accels[] = { "<Control>q", NULL };
+  static const char *import_accels[] = { "<Control>o", NULL };
+  static const char *apply_accels[] = { "<Control>s", NULL };
+
+  self->connections = g_hash_table_new_full (g_str_hash, g_str_equal,
+                                             g_free, g_object_unref);
+
+  g_application_add_main_option_entries (G_APPLICATION (self), option_entries);
+  g_action_map_add_action_entries (G_ACTION_MAP (self),
+                                   app_actions, G_N_ELEMENTS (app_actions),
+                                   self);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.import", import_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.apply", apply_accels);
+}
+
+HangarApplication *
+hangar_application_new (void)
+{
+  return g_object_new (HANGAR_TYPE_APPLICATION,
+                       "application-id", APP_ID,
+                       "flags", G_APPLICATION_HANDLES_COMMAND_LINE,
+                       "resource-base-path", "/io/github/hangarvm/Hangar",
+                       NULL);
+}

@@ -1,0 +1,41 @@
+/* hangar-window.h
+ *
+ * Copyright 2026 The Hangar authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <adwaita.h>
+
+#include "hangar-application.h"
+#include "hangar-connection.h"
+#include "hangar-console-view.h"
+#include "hangar-domain-details.h"
+#include "hangar-import-dialog.h"
+
+G_BEGIN_DECLS
+
+#define HANGAR_TYPE_WINDOW (hangar_window_get_type ())
+
+G_DECLARE_FINAL_TYPE (HangarWindow, hangar_window, HANGAR, WINDOW, AdwApplicationWindow)
+
+/* @application may be NULL (tests). The window opens @connection when it
+ * is not open yet. */
+HangarWindow        *hangar_window_new              (HangarApplication *application,
+                                                     HangarConnection  *connection);
+HangarConnection    *hangar_window_get_connection   (HangarWindow      *self);
+HangarDomain        *hangar_window_get_selected     (HangarWindow      *self);
+void                 hangar_window_select_domain    (HangarWindow      *self,
+                                                     HangarDomain      *domain);
+/* Opens the import dialog for @file, as "Import…" does after the file
+ * chooser; the window selects the domain once it is defined. */
+HangarImportDialog  *hangar_window_import_file      (HangarWindow      *self,
+                                                     GFile             *file);
+HangarConsoleView   *hangar_window_get_console_view (HangarWindow      *self);
+HangarDomainDetails *hangar_window_get_details      (HangarWindow      *self);
+/* Shows @message in a toast. */
+void                 hangar_window_show_message     (HangarWindow      *self,
+                                                     const char        *message);
+
+G_END_DECLS

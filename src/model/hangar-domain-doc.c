@@ -1,0 +1,1235 @@
+/* hangar-domain-doc.c
+ *
+ * Copyright 2026 The Hangar authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "hangar-domain-doc"
+
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gi18n.h>
+#include <libxml/parser.h>
+#include <libxml/xmlerror.h>
+#include <libxml/xmlsave.h>
+
+#include "hangar-domain-doc.h"
+#include "hangar-schema-order.h"
+#include "hangar-xml-tree.h"
+
+#define LIBOSINFO_NS "http://libosinfo.org/xmlns/libvirt/domain/1.0"
+
+/* No network access, line numbers past 65535, and nothing else: blank text
+ * is kept, entities are not substituted and no DTD is loaded, so the tree
+ * holds exactly what the document says. */
+#define PARSE_OPTIONS (XML_PARSE_NONET | XML_PARSE_BIG_LINES)
+
+struct _HangarDomainDoc
+{
+  GObject parent_instance;
+
+  /* owned references */
+  xmlDoc *doc;
+  char *source;
+
+  /* Strings handed out by the getters: they stay valid as long as the
+   * document, whatever is edited in between. */
+  GStringChunk *strings;
+
+  gboolean has_declaration;
+};
+
+G_DEFINE_FINAL_TYPE (HangarDomainDoc, hangar_domain_doc, G_TYPE_OBJECT)
+
+static void
+hangar_domain_doc_finalize (GObject *object)
+{
+  HangarDomainDoc *self = HANGAR_DOMAIN_DOC (object);
+
+  g_clear_pointer (&self->doc, xmlFreeDoc);
+  g_clear_pointer (&self->source, g_free);
+  g_clear_pointer (&self->strings, g_string_chunk_free);
+
+  G_OBJECT_CLASS (hangar_domain_doc_parent_class)->finalize (object);
+}
+
+static void
+hangar_domain_doc_class_init (HangarDomainDocClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = hangar_domain_doc_finalize;
+
+  /* libxml2 wants its global state set up once, before threads use it. */
+  xmlInitParser ();
+}
+
+static void
+hangar_domain_doc_init (HangarDomainDoc *self)
+{
+  self->strings = g_string_chunk_new (256);
+}
+
+/* Loading */
+
+typedef struct
+{
+  gboolean set;
+  int line;
+  int column;
+  char *message;
+} FirstError;
+
+/* Called by libxml2 for each problem found in one parse; the parser
+ * context is per call, so this is safe from any thread. */
+static void
+#if LIBXML_VERSION >= 21200
+parser_error_cb (void           *user_data,
+                 const xmlError *error)
+#else
+parser_error_cb (void     *user_data,
+                 xmlError *error)
+#endif
+{
+  xmlParserCtxt *ctxt = user_data;
+  FirstError *first = ctxt->_private;
+
+  if (first->set || error->level < XML_ERR_ERROR)
+    return;
+
+  first->set = TRUE;
+  first->line = error->line;
+  first->column = error->int2;
+  first->message = g_strchomp (g_strdup (error->message != NULL
+                                           ? error->message
+                                           : "unknown error"));
+}
+
+static void
+set_malformed_error (GError     **error,
+                     const char  *source,
+                     FirstError  *first)
+{
+  if (source != NULL)
+    g_set_error (error, HANGAR_MODEL_ERROR, HANGAR_MODEL_ERROR_MALFORMED,
+                 "%s:%d:%d: %s",
+                 source, first->line, first->column, first->message);
+  else
+    g_set_error (error, HANGAR_MODEL_ERROR, HANGAR_MODEL_ERROR_MALFORMED,
+                 _("line %d, column %d: %s"),
+                 first->line, first->column, first->message);
+}
+
+static gboolean
+check_root (xmlDoc      *doc,
+            const char  *source,
+            GError     **error)
+{
+  xmlNode *root = xmlDocGetRootElement (doc);
+  g_autofree char *where = NULL;
+  g_autofree char *found = NULL;
+
+  if (hangar_xml_is_element (root, "domain"))
+    return TRUE;
+
+  if (root == NULL)
+    {
+      g_set_error (error, HANGAR_MODEL_ERROR, HANGAR_MODEL_ERROR_NOT_A_DOMAIN,
+                   _("%s: the document has no root element"),
+                   source != NULL ? source : _("document"));
+      return FALSE;
+    }
+
+  where = source != NULL
+    ? g_strdup_printf ("%s:%ld", source, xmlGetLineNo (root))
+    : g_strdup_printf (_("line %ld"), xmlGetLineNo (root));
+
+  if (root->ns != NULL && root->ns->prefix != NULL)
+    found = g_strdup_printf ("%s:%s", root->ns->prefix, root->name);
+  else
+    found = g_strdup ((const char *) root->name);
+
+  if (root->ns != NULL)
+    g_set_error (error, HANGAR_MODEL_ERROR, HANGAR_MODEL_ERROR_NOT_A_DOMAIN,
+                 _("%s: the root element is <%s> in the namespace “%s”, "
+                   "not a libvirt <domain>"),
+                 where, found, root->ns->href);
+  else
+    g_set_error (error, HANGAR_MODEL_ERROR, HANGAR_MODEL_ERROR_NOT_A_DOMAIN,
+                 _("%s: the root element is <%s>, not <domain>: this is not "
+                   "a libvirt domain document"),
+                 where, found);
+
+  return FALSE;
+}
+
+/* Whether the text starts with an XML declaration, so that saving writes
+ * one exactly when the input had one. */
+static gboolean
+starts_with_declaration (const char *xml,
+                         gsize       length)
+{
+  if (length >= 3 && memcmp (xml, "\xEF\xBB\xBF", 3) == 0)
+    {
+      xml += 3;
+      length -= 3;
+    }
+
+  return length >= 6 &&
+         memcmp (xml, "<?xml", 5) == 0 &&
+         g_ascii_isspace (xml[5]);
+}
+
+HangarDomainDoc *
+hangar_domain_doc_new_from_string (const char  *xml,
+                                   gssize       length,
+                                   const char  *source,
+                                   GError     **error)
+{
+  g_autoptr(HangarDomainDoc) self = NULL;
+  FirstError first = { 0, };
+  xmlParserCtxt *ctxt;
+  xmlDoc *doc;
+  gboolean well_formed;
+
+  g_return_val_if_fail (xml != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (length < 0)
+    length = strlen (xml);
+
+  if (length > G_MAXINT)
+    {
+      g_set_error (error, HANGAR_MODEL_ERROR, HANGAR_MODEL_ERROR_MALFORMED,
+                   _("%s: the document is too large"),
+                   source != NULL ? source : _("document"));
+      return NULL;
+    }
+
+  ctxt = xmlNewParserCtxt ();
+  if (ctxt == NULL)
+    g_error ("Cannot allocate an XML parser");
+
+  ctxt->_private = &first;
+  ctxt->sax->serror = parser_error_cb;
+
+  doc = xmlCtxtReadMemory (ctxt, xml, (int) length, NULL, NULL, PARSE_OPTIONS);
+
+  /* An unbound prefix is only a namespace error to libxml2, which then
+   * still returns a tree; libvirt refuses such a document, and so do we. */
+  well_formed = doc != NULL && ctxt->wellFormed && ctxt->nsWellFormed &&
+                !first.set;
+
+  xmlFreeParserCtxt (ctxt);
+
+  if (!well_formed)
+    {
+      if (!first.set)
+        {
+          first.set = TRUE;
+          first.line = 1;
+          first.column = 1;
+          first.message = g_strdup (_("the document could not be parsed"));
+        }
+
+      set_malformed_error (error, source, &first);
+      g_free (first.message);
+      g_clear_pointer (&doc, xmlFreeDoc);
+
+      return NULL;
+    }
+
+  if (!check_root (doc, source, error))
+    {
+      xmlFreeDoc (doc);
+      return NULL;
+    }
+
+  self = g_object_new (HANGAR_TYPE_DOMAIN_DOC, NULL);
+  self->doc = doc;
+  self->source = g_strdup (source);
+  self->has_declaration = starts_with_declaration (xml, length);
+
+  return g_steal_pointer (&self);
+}
+
+HangarDomainDoc *
+hangar_domain_doc_new_from_file (const char  *path,
+                                 GError     **error)
+{
+  g_autofree char *contents = NULL;
+  g_autofree char *basename = NULL;
+  gsize length;
+
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (!g_file_get_contents (path, &contents, &length, error))
+    return NULL;
+
+  basename = g_path_get_basename (path);
+
+  return hangar_domain_doc_new_from_string (contents, length, basename, error);
+}
+
+HangarDomainDoc *
+hangar_domain_doc_copy (HangarDomainDoc *self)
+{
+  HangarDomainDoc *copy;
+
+  g_return_val_if_fail (HANGAR_IS_DOMAIN_DOC (self), NULL);
+
+  copy = g_object_new (HANGAR_TYPE_DOMAIN_DOC, NULL);
+  copy->doc = xmlCopyDoc (self->doc, 1);
+  copy->source = g_strdup (self->source);
+  copy->has_declaration = self->has_declaration;
+
+  if (copy->doc == NULL)
+    g_error ("Cannot copy an XML document");
+
+  return copy;
+}
+
+/* Saving */
+
+char *
+hangar_domain_doc_to_string (HangarDomainDoc *self)
+{
+  xmlBuffer *buffer;
+  xmlSaveCtxt *save;
+  char *text;
+  int options = 0;
+
+  g_return_val_if_fail (HANGAR_IS_DOMAIN_DOC (self), NULL);
+
+  if (!self->has_declaration)
+    options |= XML_SAVE_NO_DECL;
+
+  /* Always UTF-8, whatever the input declared: the result goes to libvirt
+   * and to GTK, which both take UTF-8. */
+  buffer = xmlBufferCreate ();
+  save = xmlSaveToBuffer (buffer, "UTF-8", options);
+  if (buffer == NULL || save == NULL)
+    g_error ("Cannot serialize an XML document");
+
+  xmlSaveDoc (save, self->doc);
+  xmlSaveClose (save);
+
+  text = g_strndup ((const char *) xmlBufferContent (buffer),
+                    xmlBufferLength (buffer));
+  xmlBufferFree (buffer);
+
+  return text;
+}
+
+/* Reading helpers */
+
+static xmlNode *
+get_root (HangarDomainDoc *self)
+{
+  return xmlDocGetRootElement (self->doc);
+}
+
+static const char *
+intern (HangarDomainDoc *self,
+        char            *value)
+{
+  const char *interned;
+
+  if (value == NULL)
+    return NULL;
+
+  interned = g_string_chunk_insert_const (self->strings, value);
+  g_free (value);
+
+  return interned;
+}
+
+static const char *
+intern_attr (HangarDomainDoc *self,
+             xmlNode         *node,
+             const char      *name)
+{
+  if (node == NULL)
+    return NULL;
+
+  return intern (self, hangar_xml_dup_attr (node, name));
+}
+
+static xmlNode *
+find_path (xmlNode    *node,
+           const char *first,
+           ...) G_GNUC_NULL_TERMINATED;
+
+/* The element reached from @node by the chain of first children named
+ * @first, then each further argument, or NULL. */
+static xmlNode *
+find_path (xmlNode    *node,
+           const char *first,
+           ...)
+{
+  va_list args;
+
+  va_start (args, first);
+  for (const char *name = first;
+       name != NULL && node != NULL;
+       name = va_arg (args, const char *))
+    node = hangar_xml_find_child (node, name);
+  va_end (args);
+
+  return node;
+}
+
+/* Whole numbers as libvirt reads them: decimal digits, surrounding
+ * whitespace tolerated. */
+static gboolean
+parse_unsigned (const char *text,
+                guint64    *value)
+{
+  g_autofree char *copy = NULL;
+
+  if (text == NULL)
+    return FALSE;
+
+  copy = g_strstrip (g_strdup (text));
+
+  return g_ascii_string_to_unsigned (copy, 10, 0, G_MAXUINT64, value, NULL);
+}
+
+static gboolean
+node_unsigned (xmlNode *node,
+               guint64 *value)
+{
+  g_autofree char *text = hangar_xml_dup_text (node);
+
+  return parse_unsigned (text, value);
+}
+
+static gboolean
+attr_unsigned (xmlNode    *node,
+               const char *name,
+               guint64    *value)
+{
+  g_autofree char *text = hangar_xml_dup_attr (node, name);
+
+  return parse_unsigned (text, value);
+}
+
+/* Memory units */
+
+/* Bytes per @unit, with libvirt's rules (virScaleInteger): "b", "byte" and
+ * "bytes" are bytes; one letter or the letter and "iB" are powers of 1024;
+ * the letter and "B" are powers of 1000; case does not matter.  No unit
+ * means KiB. */
+static gboolean
+unit_scale (const char *unit,
+            guint64    *scale)
+{
+  static const char prefixes[] = "kmgtpe";
+  const char *prefix;
+  guint64 base;
+
+  if (unit == NULL || *unit == '\0')
+    {
+      *scale = 1024;
+      return TRUE;
+    }
+
+  if (g_ascii_strcasecmp (unit, "b") == 0 ||
+      g_ascii_strcasecmp (unit, "byte") == 0 ||
+      g_ascii_strcasecmp (unit, "bytes") == 0)
+    {
+      *scale = 1;
+      return TRUE;
+    }
+
+  if (unit[1] == '\0' || g_ascii_strcasecmp (unit + 1, "iB") == 0)
+    base = 1024;
+  else if (g_ascii_tolower (unit[1]) == 'b' && unit[2] == '\0')
+    base = 1000;
+  else
+    return FALSE;
+
+  prefix = strchr (prefixes, g_ascii_tolower (unit[0]));
+  if (prefix == NULL || *prefix == '\0')
+    return FALSE;
+
+  *scale = 1;
+  for (const char *p = prefixes; p <= prefix; p++)
+    *scale *= base;
+
+  return TRUE;
+}
+
+/* The size held by a <memory>-like element, in KiB rounded up as libvirt
+ * does; FALSE when missing or unreadable. */
+static gboolean
+scaled_kib (xmlNode *node,
+            guint64 *kib)
+{
+  g_autofree char *unit = NULL;
+  guint64 value;
+  guint64 scale;
+
+  if (node == NULL || !node_unsigned (node, &value))
+    return FALSE;
+
+  unit = hangar_xml_dup_attr (node, "unit");
+  if (!unit_scale (unit, &scale))
+    return FALSE;
+
+  if (value > G_MAXUINT64 / scale)
+    return FALSE;
+
+  value *= scale;
+  *kib = value / 1024 + (value % 1024 != 0);
+
+  return TRUE;
+}
+
+/* Writes @kib into @node in its own unit when that is exact, else in KiB. */
+static void
+set_scaled_kib (xmlNode *node,
+                guint64  kib)
+{
+  g_autofree char *unit = hangar_xml_dup_attr (node, "unit");
+  g_autofree char *text = NULL;
+  guint64 bytes = kib * 1024;
+  guint64 scale;
+
+  if (unit_scale (unit, &scale) && bytes % scale == 0)
+    {
+      text = g_strdup_printf ("%" G_GUINT64_FORMAT, bytes / scale);
+    }
+  else
+    {
+      hangar_xml_set_attr (node, "unit", "KiB");
+      text = g_strdup_printf ("%" G_GUINT64_FORMAT, kib);
+    }
+
+  hangar_xml_set_text (node, text);
+}
+
+/* General */
+
+const char *
+hangar_domain_doc_get_name (HangarDomainDoc *self)
+{
+  g_return_val_if_fail (HANGAR_IS_DOMAIN_DOC (self), NULL);
+
+  return intern (self, hangar_xml_dup_text (find_path (get_root (self),
+                                                       "name", NULL)));
+}
+
+const char *
+hangar_domain_doc_get_uuid (HangarDomainDoc *self)
+{
+  g_return_val_if_fail (HANGAR_IS_DOMAIN_DOC (self), NULL);
+
+  return intern (self, hangar_xml_dup_text (find_path (get_root (self),
+                                                       "uuid", NULL)));
+}
+
+const char *
+hangar_domain_doc_get_hypervisor (HangarDomainDoc *self)
+{
+  g_return_val_if_fail (HANGAR_IS_DOMAIN_DOC (self), NULL);
+
+  return intern_attr (self, get_root (self), "type");
+}
+
+void
+hangar_domain_doc_set_hypervisor (HangarDomainDoc *self,
+                                  const char      *type)
+{
+  g_return_if_fail (HANGAR_IS_DOMAIN_DOC (self));
+  g_return_if_fail (type != NULL && *type != '\0');
+
+  hangar_xml_set_attr (get_root (self), "type", type);
+}
+
+const char *
+hangar_domain_doc_get_arch (HangarDomainDoc *self)
+{
+  g_return_val_if_fail (HANGAR_IS_DOMAIN_DOC (self), NULL);
+
+  return intern_attr (self, find_path (get_root (self), "os", "type", NULL),
+                      "arch");
+}
+
+/* Memory */
+
+guint64
+hangar_domain_doc_get_memory_kib (HangarDomainDoc *self)
+{
+  guint64 kib = 0;
+
+  g_return_val_if_fail (HANGAR_IS_DOMAIN_DOC (self), 0);
+
+  if (!scaled_kib (find_path (get_root (self), "memory", NULL), &kib))
+    return 0;
+
+  return kib;
+}
+
+guint64
+hangar_domain_doc_get_current_memory_kib (HangarDomainDoc *self)
+{
+  guint64 kib = 0;
+
+  g_return_val_if_fail (HANGAR_IS_DOMAIN_DOC (self), 0);
+
+  if (scaled_kib (find_path (get_root (self), "currentMemory", NULL), &kib))
+    return kib;
+
+  return hangar_domain_doc_get_memory_kib (self);
+}
+
+static gboolean
+has_numa_cells (HangarDomainDoc *self)
+{
+  return find_path (get_root (self), "cpu", "numa", "cell", NULL) != NULL;
+}
+
+gboolean
+hangar_domain_doc_set_memory_kib (HangarDomainDoc  *self,
+                                  guint64           kib,
+                                  GError          **error)
+{
+  xmlNode *root;
+  xmlNode *memory;
+  xmlNode *current;
+  guint64 old_kib = 0;
+  guint64 current_kib;
+  guint64 max_kib;
+
+  g_return_val_if_fail (HANGAR_IS_DOMAIN_DOC (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  root = get_root (self);
+
+  if (kib == 0 || kib > G_MAXUINT64 / 1024)
+    {
+      g_set_error (error, HANGAR_MODEL_ERROR, HANGAR_MODEL_ERROR_INVALID,
+                   _("A memory size of %llu KiB is not possible"),
+                   (unsigned long long) kib);
+      return FALSE;
+    }
+
+  /* libvirt replaces <memory> with the sum of the NUMA cells: an edit here
+   * would be silently undone. */
+  if (has_numa_cells (self))
+    {
+      g_set_error (error, HANGAR_MODEL_ERROR, HANGAR_MODEL_ERROR_INVALID,
+                   _("The memory of this domain is the sum of its NUMA "
+                     "cells; change the cells instead"));
+      return FALSE;
+    }
+
+  if (scaled_kib (hangar_xml_find_child (root, "maxMemory"), &max_kib) &&
+      kib > max_kib)
+    {
+      g_set_error (error, HANGAR_MODEL_ERROR, HANGAR_MODEL_ERROR_INVALID,
+                   _("%llu KiB is more than the maximum memory of %llu KiB "
+                     "set for hotplug"),
+                   (unsigned long long) kib, (unsigned long long) max_kib);
+      return FALSE;
+    }
+
+  memory = hangar_xml_find_child (root, "memory");
+  if (memory == NULL)
+    {
+      memory = hangar_xml_create_child (root, "memory",
+                                        hangar_schema_domain_order);
+      hangar_xml_set_attr (memory, "unit", "KiB");
+    }
+  else
+    {
+      scaled_kib (memory, &old_kib);
+    }
+
+  set_scaled_kib (memory, kib);
+
+  current = hangar_xml_find_child (root, "currentMemory");
+  if (current != NULL &&
+      scaled_kib (current, &current_kib) &&
+      (current_kib > kib || current_kib == old_kib))
+    set_scaled_kib (current, kib);
+
+  return TRUE;
+}
+
+/* vCPUs */
+
+unsigned
+hangar_domain_doc_get_vcpus (HangarDomainDoc *self)
+{
+  xmlNode *vcpu;
+  guint64 count;
+
+  g_return_val_if_fail (HANGAR_IS_DOMAIN_DOC (self), 0);
+
+  /* libvirt's default when there is no <vcpu>. */
+  vcpu = hangar_xml_find_child (get_root (self), "vcpu");
+  if (vcpu == NULL)
+    return 1;
+
+  if (!node_unsigned (vcpu, &count) || count > G_MAXUINT)
+    return 0;
+
+  return count;
+}
+
+unsigned
+hangar_domain_doc_get_current_vcpus (HangarDomainDoc *self)
+{
+  xmlNode *vcpu;
+  guint64 current;
+
+  g_return_val_if_fail (HANGAR_IS_DOMAIN_DOC (self), 0);
+
+  vcpu = hangar_xml_find_child (get_root (self), "vcpu");
+  if (vcpu != NULL && attr_unsigned (vcpu, "current", &current) &&
+      current <= G_MAXUINT)
+    return current;
+
+  return hangar_domain_doc_get_vcpus (self);
+}
+
+/* The highest CPU id in a libvirt CPU list such as "0-3,^2,8", or -1 when
+ * the list is empty or unreadable. */
+static gint64
+cpu_list_max (const char *list)
+{
+  g_auto(GStrv) parts = NULL;
+  gint64 max = -1;
+
+  if (list == NULL)
+    return -1;
+
+  parts = g_strsplit (list, ",", -1);
+  for (unsigned i = 0; parts[i] != NULL; i++)
+    {
+      const char *part = g_strstrip (parts[i]);
+      const char *dash;
+      guint64 last;
+
+      if (*part == '^' || *part == '\0')
+        continue;
+
+      dash = strchr (part, '-');
+      if (!parse_unsigned (dash != NULL ? dash + 1 : part, &last))
+        continue;
+
+      max = MAX (max, (gint64) MIN (last, (guint64) G_MAXINT64));
+    }
+
+  return max;
+}
+
+static gboolean
+check_vcpu_dependents (HangarDomainDoc  *self,
+                       unsigned          vcpus,
+                       GError          **error)
+{
+  xmlNode *root = get_root (self);
+  xmlNode *numa;
+
+  /* Per-vCPU settings must list every vCPU; changing the count would need
+   * a new entry for each, which this edit does not write. */
+  if (find_path (root, "vcpus", "vcpu", NULL) != NULL)
+    {
+      g_set_error (error, HANGAR_MODEL_ERROR, HANGAR_MODEL_ERROR_INVALID,
+                   _("This domain lists each vCPU in <vcpus>; change that "
+                     "list together with the count"));
+      return FALSE;
+    }
+
+  numa = find_path (root, "cpu", "numa", NULL);
+  for (xmlNode *cell = numa != NULL ? numa->children : NULL;
+       cell != NULL;
+       cell = cell->next)
+    {
+      g_autofree char *cpus = NULL;
+
+      if (!hangar_xml_is_element (cell, "cell"))
+        continue;
+
+      cpus = hangar_xml_dup_attr (cell, "cpus");
+      if (cpu_list_max (cpus) >= (gint64) vcpus)
+        {
+          g_set_error (error, HANGAR_MODEL_ERROR, HANGAR_MODEL_ERROR_INVALID,
+                       _("The NUMA cells of this domain use vCPU %s, more "
+                         "than %u vCPUs"), cpus, vcpus);
+          return FALSE;
+        }
+    }
+
+  return TRUE;
+}
+
+static guint64
+topology_part (xmlNode    *topology,
+               const char *name)
+{
+  guint64 value;
+
+  if (!attr_unsigned (topology, name, &value) || value == 0)
+    return 1;
+
+  return value;
+}
+
+static void
+set_topology_part (xmlNode    *topology,
+                   const char *name,
+                   guint64     value)
+{
+  g_autofree char *text = g_strdup_printf ("%" G_GUINT64_FORMAT, value);
+  g_autofree char *old = hangar_xml_dup_attr (topology, name);
+
+  /* An absent part counts as 1: leave it absent then. */
+  if (old == NULL && value == 1)
+    return;
+
+  hangar_xml_set_attr (topology, name, text);
+}
+
+/* libvirt refuses a CPU topology whose product differs from the vCPU
+ * count.  Keep the shape of a socket where the count allows it and change
+ * the number of sockets; otherwise use one socket of @vcpus cores, keeping
+ * the threads per core where they divide the count. */
+static void
+fit_topology (xmlNode  *topology,
+              unsigned  vcpus)
+{
+  guint64 dies = topology_part (topology, "dies");
+  guint64 clusters = topology_part (topology, "clusters");
+  guint64 cores = topology_part (topology, "cores");
+  guint64 threads = topology_part (topology, "threads");
+  guint64 sockets = topology_part (topology, "sockets");
+  guint64 per_socket = dies * clusters * cores * threads;
+
+  if (sockets * per_socket == vcpus)
+    return;
+
+  if (per_socket != 0 && vcpus % per_socket == 0)
+    {
+      set_topology_part (topology, "sockets", vcpus / per_socket);
+      return;
+    }
+
+  if (vcpus % threads != 0)
+    threads = 1;
+
+  set_topology_part (topology, "sockets", 1);
+  set_topology_part (topology, "dies", 1);
+  set_topology_part (topology, "clusters", 1);
+  set_topology_part (topology, "cores", vcpus / threads);
+  set_topology_part (topology, "threads", threads);
+}
+
+gboolean
+hangar_domain_doc_set_vcpus (HangarDomainDoc  *self,
+                             unsigned          vcpus,
+                             GError          **error)
+{
+  g_autofree char *text = NULL;
+  xmlNode *root;
+  xmlNode *vcpu;
+  xmlNode *topology;
+  guint64 old_count = 0;
+  guint64 current;
+
+  g_return_val_if_fail (HANGAR_IS_DOMAIN_DOC (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  root = get_root (self);
+
+  if (vcpus == 0)
+    {
+      g_set_error (error, HANGAR_MODEL_ERROR, HANGAR_MODEL_ERROR_INVALID,
+                   _("A domain needs at least one vCPU"));
+      return FALSE;
+    }
+
+  if (!check_vcpu_dependents (self, vcpus, error))
+    return FALSE;
+
+  vcpu = hangar_xml_find_child (root, "vcpu");
+  if (vcpu == NULL)
+    {
+      vcpu = hangar_xml_create_child (root, "vcpu",
+                                      hangar_schema_domain_order);
+      hangar_xml_set_attr (vcpu, "placement", "static");
+    }
+  else
+    {
+      node_unsigned (vcpu, &old_count);
+    }
+
+  text = g_strdup_printf ("%u", vcpus);
+  hangar_xml_set_text (vcpu, text);
+
+  if (attr_unsigned (vcpu, "current", &current) &&
+      (current > vcpus || current == old_count))
+    hangar_xml_set_attr (vcpu, "current", text);
+
+  topology = find_path (root, "cpu", "topology", NULL);
+  if (topology != NULL)
+    fit_topology (topology, vcpus);
+
+  return TRUE;
+}
+
+/* Operating system */
+
+const char *
+hangar_domain_doc_get_os_id (HangarDomainDoc *self)
+{
+  xmlNode *metadata;
+
+  g_return_val_if_fail (HANGAR_IS_DOMAIN_DOC (self), NULL);
+
+  metadata = hangar_xml_find_child (get_root (self), "metadata");
+  if (metadata == NULL)
+    return NULL;
+
+  /* Namespaces are told apart by URI: the prefix is the writer's choice. */
+  for (xmlNode *info = metadata->children; info != NULL; info = info->next)
+    {
+      if (info->type != XML_ELEMENT_NODE || info->ns == NULL ||
+          !xmlStrEqual (info->ns->href, BAD_CAST LIBOSINFO_NS) ||
+          !xmlStrEqual (info->name, BAD_CAST "libosinfo"))
+        continue;
+
+      for (xmlNode *os = info->children; os != NULL; os = os->next)
+        {
+          if (os->type == XML_ELEMENT_NODE && os->ns != NULL &&
+              xmlStrEqual (os->ns->href, BAD_CAST LIBOSINFO_NS) &&
+              xmlStrEqual (os->name, BAD_CAST "os"))
+            return intern_attr (self, os, "id");
+        }
+    }
+
+  return NULL;
+}
+
+gboolean
+hangar_domain_doc_get_boot_menu (HangarDomainDoc *self,
+                                 unsigned        *timeout_ms)
+{
+  g_autofree char *enable = NULL;
+  xmlNode *bootmenu;
+  guint64 timeout = 0;
+
+  g_return_val_if_fail (HANGAR_IS_DOMAIN_DOC (self), FALSE);
+
+  bootmenu = find_path (get_root (self), "os", "bootmenu", NULL);
+  enable = hangar_xml_dup_attr (bootmenu, "enable");
+
+  if (timeout_ms != NULL)
+    {
+      if (!attr_unsigned (bootmenu, "timeout", &timeout) || timeout > G_MAXUINT)
+        timeout = 0;
+      *timeout_ms = timeout;
+    }
+
+  return g_strcmp0 (enable, "yes") == 0;
+}
+
+void
+hangar_domain_doc_set_boot_menu (HangarDomainDoc *self,
+                                 gboolean         enable,
+                                 unsigned         timeout_ms)
+{
+  g_autofree char *timeout = NULL;
+  xmlNode *os;
+  xmlNode *bootmenu;
+
+  g_return_if_fail (HANGAR_IS_DOMAIN_DOC (self));
+  g_return_if_fail (timeout_ms <= 65535);
+
+  if (!enable)
+    {
+      bootmenu = find_path (get_root (self), "os", "bootmenu", NULL);
+      if (bootmenu != NULL)
+        {
+          hangar_xml_set_attr (bootmenu, "enable", "no");
+          hangar_xml_unset_attr (bootmenu, "timeout");
+        }
+      return;
+    }
+
+  os = hangar_xml_find_or_create_child (get_root (self), "os",
+                                        hangar_schema_domain_order);
+  bootmenu = hangar_xml_find_or_create_child (os, "bootmenu",
+                                              hangar_schema_os_order);
+  hangar_xml_set_attr (bootmenu, "enable", "yes");
+
+  if (timeout_ms > 0)
+    {
+      timeout = g_strdup_printf ("%u", timeout_ms);
+      hangar_xml_set_attr (bootmenu, "timeout", timeout);
+    }
+  else
+    {
+      hangar_xml_unset_attr (bootmenu, "timeout");
+    }
+}
+
+/* CPU */
+
+const char *
+hangar_domain_doc_get_cpu_mode (HangarDomainDoc *self)
+{
+  xmlNode *cpu;
+  const char *mode;
+
+  g_return_val_if_fail (HANGAR_IS_DOMAIN_DOC (self), NULL);
+
+  cpu = hangar_xml_find_child (get_root (self), "cpu");
+  if (cpu == NULL)
+    return NULL;
+
+  /* A <cpu> without mode is a custom one to libvirt. */
+  mode = intern_attr (self, cpu, "mode");
+
+  return mode != NULL ? mode : "custom";
+}
+
+const char *
+hangar_domain_doc_get_cpu_model (HangarDomainDoc *self)
+{
+  xmlNode *model;
+
+  g_return_val_if_fail (HANGAR_IS_DOMAIN_DOC (self), NULL);
+
+  model = find_path (get_root (self), "cpu", "model", NULL);
+  if (model == NULL)
+    return NULL;
+
+  return intern (self, g_strstrip (hangar_xml_dup_text (model)));
+}
+
+/* Settings under <cpu> that libvirt accepts only for host-passthrough
+ * (or "maximum") CPUs. */
+static gboolean
+is_passthrough_only (xmlNode *node)
+{
+  g_autofree char *mode = NULL;
+
+  if (!hangar_xml_is_element (node, "cache") &&
+      !hangar_xml_is_element (node, "maxphysaddr"))
+    return FALSE;
+
+  mode = hangar_xml_dup_attr (node, "mode");
+
+  return g_strcmp0 (mode, "passthrough") == 0;
+}
+
+void
+hangar_domain_doc_set_cpu_custom_model (HangarDomainDoc *self,
+                                        const char      *model)
+{
+  xmlNode *cpu;
+  xmlNode *child;
+  xmlNode *model_node;
+
+  g_return_if_fail (HANGAR_IS_DOMAIN_DOC (self));
+  g_return_if_fail (model != NULL && *model != '\0');
+
+  cpu = hangar_xml_find_or_create_child (get_root (self), "cpu",
+                                         hangar_schema_domain_order);
+
+  hangar_xml_set_attr (cpu, "mode", "custom");
+  hangar_xml_set_attr (cpu, "match", "exact");
+  hangar_xml_unset_attr (cpu, "check");
+  hangar_xml_unset_attr (cpu, "migratable");
+
+  child = cpu->children;
+  while (child != NULL)
+    {
+      xmlNode *next = child->next;
+
+      if (is_passthrough_only (child))
+        hangar_xml_remove_node (child);
+
+      child = next;
+    }
+
+  model_node = hangar_xml_find_or_create_child (cpu, "model",
+                                                hangar_schema_cpu_order);
+  hangar_xml_set_attr (model_node, "fallback", "allow");
+  hangar_xml_set_text (model_node, model);
+}
+
+/* Devices */
+
+static xmlNode *
+find_device (HangarDomainDoc *self,
+             const char      *kind,
+             unsigned         index)
+{
+  xmlNode *devices = hangar_xml_find_child (get_root (self), "devices");
+
+  return hangar_xml_find_nth_child (devices, kind, index);
+}
+
+unsigned
+hangar_domain_doc_count_devices (HangarDomainDoc *self,
+                                 const char      *kind)
+{
+  g_return_val_if_fail (HANGAR_IS_DOMAIN_DOC (self), 0);
+  g_return_val_if_fail (kind != NULL, 0);
+
+  return hangar_xml_count_children (hangar_xml_find_child (get_root (self),
+                                                           "devices"),
+                                    kind);
+}
+
+const char *
+hangar_domain_doc_get_device_attr (HangarDomainDoc *self,
+                                   const char      *kind,
+                                   unsigned         index,
+                                   const char      *attr)
+{
+  g_return_val_if_fail (HANGAR_IS_DOMAIN_DOC (self), NULL);
+  g_return_val_if_fail (kind != NULL, NULL);
+  g_return_val_if_fail (attr != NULL, NULL);
+
+  return intern_attr (self, find_device (self, kind, index), attr);
+}
+
+char *
+hangar_domain_doc_dup_device_path (HangarDomainDoc *self,
+                                   const char      *kind,
+                                   unsigned         index)
+{
+  g_return_val_if_fail (HANGAR_IS_DOMAIN_DOC (self), NULL);
+  g_return_val_if_fail (kind != NULL, NULL);
+
+  return g_strdup_printf ("/domain/devices/%s[%u]", kind, index + 1);
+}
+
+const char *
+hangar_domain_doc_get_disk_source_file (HangarDomainDoc *self,
+                                        unsigned         index)
+{
+  xmlNode *disk;
+
+  g_return_val_if_fail (HANGAR_IS_DOMAIN_DOC (self), NULL);
+
+  disk = find_device (self, "disk", index);
+
+  return intern_attr (self, hangar_xml_find_child (disk, "source"), "file");
+}
+
+const char *
+hangar_domain_doc_get_disk_driver_type (HangarDomainDoc *self,
+                                        unsigned         index)
+{
+  xmlNode *disk;
+
+  g_return_val_if_fail (HANGAR_IS_DOMAIN_DOC (self), NULL);
+
+  disk = find_device (self, "disk", index);
+
+  return intern_attr (self, hangar_xml_find_child (disk, "driver"), "type");
+}
+
+/* Children of <interface> that describe the host side of a tap, macvtap or
+ * host device, which user-mode networking does not have.  libvirt refuses
+ * some of them on a user interface (filterref, bandwidth) and ignores the
+ * rest. */
+static const char * const host_side_children[] = {
+  "source",
+  "virtualport",
+  "bandwidth",
+  "vlan",
+  "target",
+  "filterref",
+  "tune",
+  "script",
+  "downscript",
+  "backenddomain",
+  "backend",
+  "coalesce",
+  "port",
+  "ip",
+  "route",
+  NULL
+};
+
+gboolean
+hangar_domain_doc_set_interface_user (HangarDomainDoc  *self,
+                                      unsigned          index,
+                                      GError          **error)
+{
+  g_autofree char *type = NULL;
+  xmlNode *iface;
+  xmlNode *child;
+  xmlNode *driver;
+
+  g_return_val_if_fail (HANGAR_IS_DOMAIN_DOC (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  iface = find_device (self, "interface", index);
+  if (iface == NULL)
+    {
+      g_set_error (error, HANGAR_MODEL_ERROR, HANGAR_MODEL_ERROR_NOT_FOUND,
+                   _("The domain has no network interface number %u"),
+                   index + 1);
+      return FALSE;
+    }
+
+  type = hangar_xml_dup_attr (iface, "type");
+  if (g_strcmp0 (type, "user") == 0)
+    return TRUE;
+
+  hangar_xml_set_attr (iface, "type", "user");
+  hangar_xml_unset_attr (iface, "trustGuestRxFilters");
+  hangar_xml_unset_attr (iface, "managed");
+
+  child = iface->children;
+  while (child != NULL)
+    {
+      xmlNode *next = child->next;
+
+      for (unsigned i = 0; host_side_children[i] != NULL; i++)
+        {
+          if (hangar_xml_is_element (child, host_side_children[i]))
+            {
+              hangar_xml_remove_node (child);
+              break;
+            }
+        }
+
+      child = next;
+    }
+
+  /* Several queues need a tap device; libvirt refuses them otherwise.  A
+   * host device's driver names its assignment backend (vfio), which is
+   * no network backend libvirt knows. */
+  driver = hangar_xml_find_child (iface, "driver");
+  if (driver != NULL)
+    {
+      hangar_xml_unset_attr (driver, "queues");
+      if (g_strcmp0 (type, "hostdev") == 0)
+        hangar_xml_unset_attr (driver, "name");
+    }
+
+  return TRUE;
+}
+
+/* Graphics */
+
+const char *
+hangar_domain_doc_get_graphics_type (HangarDomainDoc *self)
+{
+  g_return_val_if_fail (HANGAR_IS_DOMAIN_DOC (self), NULL);
+
+  return intern_attr (self, find_device (self, "graphics", 0), "type");
+}

@@ -1,0 +1,830 @@
+/* test-connection.c
+ *
+ * Copyright 2026 The Hangar authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "test-connection"
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include <libvirt/libvirt.h>
+
+#include "hangar-connection.h"
+#include "hangar-domain.h"
+#include "hangar-domain-doc.h"
+#include "hangar-event-loop.h"
+#include "hangar-start-check.h"
+#include "hangar-virt-error.h"
+
+/* libvirt's test driver, in process.  Its "default" host is shared by all
+ * connections of the process while one stays open: the tests keep one of
+ * their own (@outside) to look at what libvirt holds and to make changes
+ * that Hangar must learn about from events alone. */
+
+#define TEST_URI "test:///default"
+#define TEST_DOMAIN "test"
+#define TEST_DOMAIN_UUID "6695eb01-f6a4-8304-79aa-97f2502e193f"
+#define TIMEOUT_SECONDS 20
+
+static virConnectPtr outside;
+
+#define NEW_DOMAIN_XML \
+  "<domain type='test'>\n" \
+  "  <name>hangar-new</name>\n" \
+  "  <uuid>9a8f1b5e-3c11-4d1e-8c55-0a7e5d0b1c01</uuid>\n" \
+  "  <!-- kept as written -->\n" \
+  "  <memory unit='KiB'>262144</memory>\n" \
+  "  <currentMemory unit='KiB'>262144</currentMemory>\n" \
+  "  <vcpu placement='static'>1</vcpu>\n" \
+  "  <os>\n" \
+  "    <type arch='x86_64'>hvm</type>\n" \
+  "  </os>\n" \
+  "</domain>\n"
+
+#define OUTSIDE_DOMAIN_XML \
+  "<domain type='test'>\n" \
+  "  <name>defined-elsewhere</name>\n" \
+  "  <uuid>0c2f7d5a-7e8b-4d49-9d0c-4a1b7c1f2e02</uuid>\n" \
+  "  <memory unit='KiB'>131072</memory>\n" \
+  "  <vcpu>1</vcpu>\n" \
+  "  <os>\n" \
+  "    <type arch='x86_64'>hvm</type>\n" \
+  "  </os>\n" \
+  "</domain>\n"
+
+
+/* Waiting on the main loop, never by sleeping */
+
+typedef gboolean (*Condition) (gpointer data);
+
+static gboolean
+timeout_cb (gpointer data)
+{
+  gboolean *timed_out = data;
+
+  *timed_out = TRUE;
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+wait_until (Condition   condition,
+            gpointer    data,
+            const char *what)
+{
+  gboolean timed_out = FALSE;
+  unsigned id;
+
+  id = g_timeout_add_seconds (TIMEOUT_SECONDS, timeout_cb, &timed_out);
+
+  while (!condition (data) && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+
+  if (timed_out)
+    g_error ("Timed out waiting for %s", what);
+
+  g_source_remove (id);
+}
+
+static gboolean
+result_arrived (gpointer data)
+{
+  return *(GAsyncResult **)data != NULL;
+}
+
+static void
+store_result_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  GAsyncResult **slot = user_data;
+
+  *slot = g_object_ref (result);
+}
+
+static GAsyncResult *
+wait_for_result (GAsyncResult **slot)
+{
+  wait_until (result_arrived, slot, "an asynchronous call");
+
+  return g_steal_pointer (slot);
+}
+
+typedef struct
+{
+  HangarDomain      *domain;
+  HangarDomainState  state;
+} StateWait;
+
+static gboolean
+state_reached (gpointer data)
+{
+  StateWait *wait = data;
+
+  return hangar_domain_get_state (wait->domain) == wait->state;
+}
+
+static void
+wait_for_state (HangarDomain      *domain,
+                HangarDomainState  state)
+{
+  StateWait wait = { domain, state };
+
+  wait_until (state_reached, &wait, hangar_domain_state_to_label (state));
+}
+
+typedef struct
+{
+  HangarConnection *connection;
+  const char       *name;
+  gboolean          listed;
+} ListWait;
+
+static gboolean
+listing_reached (gpointer data)
+{
+  ListWait *wait = data;
+
+  return (hangar_connection_lookup_domain (wait->connection, wait->name) != NULL) == wait->listed;
+}
+
+static void
+wait_for_listing (HangarConnection *connection,
+                  const char       *name,
+                  gboolean          listed)
+{
+  ListWait wait = { connection, name, listed };
+
+  wait_until (listing_reached, &wait, name);
+}
+
+
+/* Helpers on the API under test */
+
+static HangarConnection *
+open_connection (void)
+{
+  g_autoptr(HangarConnection) connection = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  GAsyncResult *slot = NULL;
+
+  connection = hangar_connection_new (TEST_URI);
+  g_assert_cmpint (hangar_connection_get_state (connection), ==, HANGAR_CONNECTION_DISCONNECTED);
+
+  hangar_connection_open_async (connection, NULL, store_result_cb, &slot);
+  g_assert_cmpint (hangar_connection_get_state (connection), ==, HANGAR_CONNECTION_CONNECTING);
+
+  result = wait_for_result (&slot);
+  g_assert_true (hangar_connection_open_finish (connection, result, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (hangar_connection_get_state (connection), ==, HANGAR_CONNECTION_CONNECTED);
+
+  return g_steal_pointer (&connection);
+}
+
+static void
+finalized_cb (gpointer  data,
+              GObject  *where_the_object_was)
+{
+  gboolean *finalized = data;
+
+  /* The last reference may be a worker thread's, dropped after its task
+   * completed: wake the main loop that waits for this. */
+  g_atomic_int_set (finalized, TRUE);
+  g_main_context_wakeup (NULL);
+}
+
+static gboolean
+flag_set (gpointer data)
+{
+  return g_atomic_int_get ((gboolean *)data);
+}
+
+/* Closes @connection and checks that nothing keeps it alive. */
+static void
+finish_connection (HangarConnection *connection)
+{
+  gboolean finalized = FALSE;
+
+  g_object_weak_ref (G_OBJECT (connection), finalized_cb, &finalized);
+  hangar_connection_close (connection);
+  g_object_unref (connection);
+  wait_until (flag_set, &finalized, "the connection to be finalized");
+}
+
+typedef enum
+{
+  START,
+  SHUTDOWN,
+  FORCE_OFF,
+  UNDEFINE,
+} Action;
+
+static gboolean
+run_action (HangarDomain  *domain,
+            Action         action,
+            GError       **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  GAsyncResult *slot = NULL;
+
+  switch (action)
+    {
+    case START:
+      hangar_domain_start_async (domain, NULL, store_result_cb, &slot);
+      result = wait_for_result (&slot);
+      return hangar_domain_start_finish (domain, result, error);
+
+    case SHUTDOWN:
+      hangar_domain_shutdown_async (domain, NULL, store_result_cb, &slot);
+      result = wait_for_result (&slot);
+      return hangar_domain_shutdown_finish (domain, result, error);
+
+    case FORCE_OFF:
+      hangar_domain_force_off_async (domain, NULL, store_result_cb, &slot);
+      result = wait_for_result (&slot);
+      return hangar_domain_force_off_finish (domain, result, error);
+
+    case UNDEFINE:
+      hangar_domain_undefine_async (domain, NULL, store_result_cb, &slot);
+      result = wait_for_result (&slot);
+      return hangar_domain_undefine_finish (domain, result, error);
+
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static HangarDomainDoc *
+load_doc (HangarDomain *domain,
+          gboolean      inactive)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  HangarDomainDoc *doc;
+  GAsyncResult *slot = NULL;
+
+  hangar_domain_load_doc_async (domain, inactive, NULL, store_result_cb, &slot);
+  result = wait_for_result (&slot);
+  doc = hangar_domain_load_doc_finish (domain, result, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (doc);
+
+  return doc;
+}
+
+/* What libvirt itself holds as the persistent definition. */
+static char *
+outside_xml (const char *uuid)
+{
+  virDomainPtr dom;
+  char *xml;
+
+  dom = virDomainLookupByUUIDString (outside, uuid);
+  g_assert_nonnull (dom);
+  xml = virDomainGetXMLDesc (dom, VIR_DOMAIN_XML_INACTIVE);
+  g_assert_nonnull (xml);
+  virDomainFree (dom);
+
+  return xml;
+}
+
+
+/* Tests */
+
+static void
+test_open (void)
+{
+  g_autoptr(HangarConnection) connection = NULL;
+  HangarDomain *domain;
+  GListModel *domains;
+
+  connection = open_connection ();
+  g_assert_cmpstr (hangar_connection_get_uri (connection), ==, TEST_URI);
+  g_assert_true (hangar_connection_is_local (connection));
+
+  domains = hangar_connection_get_domains (connection);
+  g_assert_cmpuint (g_list_model_get_n_items (domains), >=, 1);
+  g_assert_true (g_list_model_get_item_type (domains) == HANGAR_TYPE_DOMAIN);
+
+  domain = hangar_connection_lookup_domain (connection, TEST_DOMAIN);
+  g_assert_nonnull (domain);
+  g_assert_cmpstr (hangar_domain_get_name (domain), ==, TEST_DOMAIN);
+  g_assert_cmpstr (hangar_domain_get_uuid (domain), ==, TEST_DOMAIN_UUID);
+  g_assert_cmpint (hangar_domain_get_state (domain), ==, HANGAR_DOMAIN_STATE_RUNNING);
+  g_assert_true (hangar_domain_get_persistent (domain));
+  g_assert_true (hangar_domain_get_connection (domain) == connection);
+
+  g_assert_null (hangar_connection_lookup_domain (connection, "no-such-domain"));
+
+  /* Sorted by name. */
+  for (unsigned i = 1; i < g_list_model_get_n_items (domains); i++)
+    {
+      g_autoptr(HangarDomain) a = g_list_model_get_item (domains, i - 1);
+      g_autoptr(HangarDomain) b = g_list_model_get_item (domains, i);
+
+      g_assert_cmpint (g_utf8_collate (hangar_domain_get_name (a),
+                                       hangar_domain_get_name (b)), <=, 0);
+    }
+
+  finish_connection (g_steal_pointer (&connection));
+}
+
+static void
+test_open_fails (void)
+{
+  g_autoptr(HangarConnection) connection = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  GAsyncResult *slot = NULL;
+
+  /* The test driver reads a host description from this file. */
+  connection = hangar_connection_new ("test:///nonexistent/hangar-host.xml");
+  hangar_connection_open_async (connection, NULL, store_result_cb, &slot);
+  result = wait_for_result (&slot);
+
+  g_assert_false (hangar_connection_open_finish (connection, result, &error));
+  g_assert_error (error, HANGAR_VIRT_ERROR, HANGAR_VIRT_ERROR_FAILED);
+  g_assert_true (g_str_has_prefix (error->message, "Connecting to test:///nonexistent"));
+  g_assert_cmpint (hangar_connection_get_state (connection), ==, HANGAR_CONNECTION_DISCONNECTED);
+  g_assert_cmpuint (g_list_model_get_n_items (hangar_connection_get_domains (connection)), ==, 0);
+}
+
+static void
+count_notify_cb (GObject    *object,
+                 GParamSpec *pspec,
+                 gpointer    user_data)
+{
+  unsigned *count = user_data;
+
+  (*count)++;
+}
+
+static void
+test_events (void)
+{
+  g_autoptr(HangarConnection) connection = NULL;
+  g_autoptr(GError) error = NULL;
+  HangarDomain *domain;
+  virDomainPtr dom;
+  unsigned notifies = 0;
+
+  connection = open_connection ();
+  domain = hangar_connection_lookup_domain (connection, TEST_DOMAIN);
+  g_assert_nonnull (domain);
+  g_assert_cmpint (hangar_domain_get_state (domain), ==, HANGAR_DOMAIN_STATE_RUNNING);
+  g_signal_connect (domain, "notify::state", G_CALLBACK (count_notify_cb), &notifies);
+
+  /* Changes made by another client arrive through events alone. */
+  dom = virDomainLookupByName (outside, TEST_DOMAIN);
+  g_assert_nonnull (dom);
+  g_assert_cmpint (virDomainDestroy (dom), ==, 0);
+  wait_for_state (domain, HANGAR_DOMAIN_STATE_SHUTOFF);
+  g_assert_cmpuint (notifies, ==, 1);
+
+  g_assert_cmpint (virDomainCreate (dom), ==, 0);
+  wait_for_state (domain, HANGAR_DOMAIN_STATE_RUNNING);
+  g_assert_cmpuint (notifies, ==, 2);
+
+  g_assert_cmpint (virDomainSuspend (dom), ==, 0);
+  wait_for_state (domain, HANGAR_DOMAIN_STATE_PAUSED);
+  g_assert_cmpint (virDomainResume (dom), ==, 0);
+  wait_for_state (domain, HANGAR_DOMAIN_STATE_RUNNING);
+  virDomainFree (dom);
+
+  /* And Hangar's own actions, also seen through the events. */
+  g_assert_true (run_action (domain, FORCE_OFF, &error));
+  g_assert_no_error (error);
+  wait_for_state (domain, HANGAR_DOMAIN_STATE_SHUTOFF);
+
+  g_assert_true (run_action (domain, START, &error));
+  g_assert_no_error (error);
+  wait_for_state (domain, HANGAR_DOMAIN_STATE_RUNNING);
+
+  g_assert_true (run_action (domain, SHUTDOWN, &error));
+  g_assert_no_error (error);
+  wait_for_state (domain, HANGAR_DOMAIN_STATE_SHUTOFF);
+
+  g_assert_true (run_action (domain, START, &error));
+  g_assert_no_error (error);
+  wait_for_state (domain, HANGAR_DOMAIN_STATE_RUNNING);
+
+  /* Domains defined and deleted elsewhere come and go. */
+  dom = virDomainDefineXML (outside, OUTSIDE_DOMAIN_XML);
+  g_assert_nonnull (dom);
+  wait_for_listing (connection, "defined-elsewhere", TRUE);
+  g_assert_cmpint (hangar_domain_get_state (hangar_connection_lookup_domain (connection,
+                                                                              "defined-elsewhere")),
+                   ==, HANGAR_DOMAIN_STATE_SHUTOFF);
+  g_assert_cmpint (virDomainUndefine (dom), ==, 0);
+  virDomainFree (dom);
+  wait_for_listing (connection, "defined-elsewhere", FALSE);
+
+  /* A transient domain is listed while it runs. */
+  dom = virDomainCreateXML (outside, OUTSIDE_DOMAIN_XML, 0);
+  g_assert_nonnull (dom);
+  wait_for_listing (connection, "defined-elsewhere", TRUE);
+  domain = hangar_connection_lookup_domain (connection, "defined-elsewhere");
+  g_assert_cmpint (hangar_domain_get_state (domain), ==, HANGAR_DOMAIN_STATE_RUNNING);
+  g_assert_false (hangar_domain_get_persistent (domain));
+  g_assert_cmpint (virDomainDestroy (dom), ==, 0);
+  virDomainFree (dom);
+  wait_for_listing (connection, "defined-elsewhere", FALSE);
+
+  finish_connection (g_steal_pointer (&connection));
+}
+
+static void
+test_refused (void)
+{
+  g_autoptr(HangarConnection) connection = NULL;
+  g_autoptr(GError) error = NULL;
+  HangarDomain *domain;
+
+  connection = open_connection ();
+  domain = hangar_connection_lookup_domain (connection, TEST_DOMAIN);
+  g_assert_cmpint (hangar_domain_get_state (domain), ==, HANGAR_DOMAIN_STATE_RUNNING);
+
+  g_assert_false (run_action (domain, START, &error));
+  g_assert_error (error, HANGAR_VIRT_ERROR, HANGAR_VIRT_ERROR_INVALID_STATE);
+  g_assert_cmpstr (error->message, ==, "“test” is already running");
+  g_clear_error (&error);
+
+  g_assert_true (run_action (domain, FORCE_OFF, &error));
+  g_assert_no_error (error);
+  wait_for_state (domain, HANGAR_DOMAIN_STATE_SHUTOFF);
+
+  g_assert_false (run_action (domain, FORCE_OFF, &error));
+  g_assert_error (error, HANGAR_VIRT_ERROR, HANGAR_VIRT_ERROR_INVALID_STATE);
+  g_assert_cmpstr (error->message, ==, "“test” is not running");
+  g_clear_error (&error);
+
+  g_assert_false (run_action (domain, SHUTDOWN, &error));
+  g_assert_error (error, HANGAR_VIRT_ERROR, HANGAR_VIRT_ERROR_INVALID_STATE);
+  g_clear_error (&error);
+
+  g_assert_true (run_action (domain, START, &error));
+  g_assert_no_error (error);
+  wait_for_state (domain, HANGAR_DOMAIN_STATE_RUNNING);
+
+  finish_connection (g_steal_pointer (&connection));
+}
+
+/* Every line that differs between @before and @after must be one of the
+ * elements named in @allowed. */
+static void
+assert_differs_only_in (const char         *before,
+                        const char         *after,
+                        const char * const *allowed)
+{
+  g_auto(GStrv) a = g_strsplit (before, "\n", -1);
+  g_auto(GStrv) b = g_strsplit (after, "\n", -1);
+  unsigned differing = 0;
+
+  g_assert_cmpuint (g_strv_length (a), ==, g_strv_length (b));
+
+  for (unsigned i = 0; a[i] != NULL; i++)
+    {
+      const char *line = a[i] + strspn (a[i], " ");
+      gboolean ok = FALSE;
+
+      if (strcmp (a[i], b[i]) == 0)
+        continue;
+
+      differing++;
+      for (unsigned j = 0; allowed[j] != NULL; j++)
+        ok |= g_str_has_prefix (line, allowed[j]);
+
+      if (!ok)
+        g_error ("Unexpected change: “%s” → “%s”", a[i], b[i]);
+    }
+
+  g_assert_cmpuint (differing, >, 0);
+}
+
+static void
+test_define_edit_undefine (void)
+{
+  g_autoptr(HangarConnection) connection = NULL;
+  g_autoptr(HangarDomainDoc) doc = NULL;
+  g_autoptr(HangarDomainDoc) loaded = NULL;
+  g_autoptr(HangarDomainDoc) reloaded = NULL;
+  g_autoptr(HangarDomain) domain = NULL;
+  g_autoptr(HangarDomain) again = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  static const char * const memory_elements[] = { "<memory", "<currentMemory", NULL };
+  GAsyncResult *slot = NULL;
+  unsigned n_items;
+
+  connection = open_connection ();
+  n_items = g_list_model_get_n_items (hangar_connection_get_domains (connection));
+
+  doc = hangar_domain_doc_new_from_string (NEW_DOMAIN_XML, -1, "new.xml", &error);
+  g_assert_no_error (error);
+
+  /* Defined: the entry is listed by the time the callback runs. */
+  hangar_connection_define_async (connection, doc, NULL, store_result_cb, &slot);
+  result = wait_for_result (&slot);
+  domain = hangar_connection_define_finish (connection, result, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (domain);
+  g_clear_object (&result);
+
+  g_assert_cmpstr (hangar_domain_get_name (domain), ==, "hangar-new");
+  g_assert_cmpstr (hangar_domain_get_uuid (domain), ==, "9a8f1b5e-3c11-4d1e-8c55-0a7e5d0b1c01");
+  g_assert_cmpint (hangar_domain_get_state (domain), ==, HANGAR_DOMAIN_STATE_SHUTOFF);
+  g_assert_true (hangar_domain_get_persistent (domain));
+  g_assert_true (hangar_connection_lookup_domain (connection, "hangar-new") == domain);
+  g_assert_cmpuint (g_list_model_get_n_items (hangar_connection_get_domains (connection)),
+                    ==, n_items + 1);
+
+  /* Defining it again updates the same entry, whatever arrives first. */
+  hangar_connection_define_async (connection, doc, NULL, store_result_cb, &slot);
+  result = wait_for_result (&slot);
+  again = hangar_connection_define_finish (connection, result, &error);
+  g_assert_no_error (error);
+  g_assert_true (again == domain);
+  g_clear_object (&result);
+
+  /* Let the DEFINED events arrive too: still one entry. */
+  {
+    g_autoptr(HangarDomainDoc) sync = load_doc (domain, TRUE);
+  }
+  g_assert_cmpuint (g_list_model_get_n_items (hangar_connection_get_domains (connection)),
+                    ==, n_items + 1);
+
+  /* Edit the memory: libvirt's definition changes in that element only. */
+  before = outside_xml (hangar_domain_get_uuid (domain));
+  loaded = load_doc (domain, TRUE);
+  g_assert_cmpuint (hangar_domain_doc_get_memory_kib (loaded), ==, 262144);
+  g_assert_true (hangar_domain_doc_set_memory_kib (loaded, 524288, &error));
+  g_assert_no_error (error);
+
+  hangar_domain_apply_async (domain, loaded, NULL, store_result_cb, &slot);
+  result = wait_for_result (&slot);
+  g_assert_true (hangar_domain_apply_finish (domain, result, &error));
+  g_assert_no_error (error);
+  g_clear_object (&result);
+
+  after = outside_xml (hangar_domain_get_uuid (domain));
+  assert_differs_only_in (before, after, memory_elements);
+  g_assert_nonnull (strstr (after, "<memory unit='KiB'>524288</memory>"));
+
+  reloaded = load_doc (domain, TRUE);
+  g_assert_cmpuint (hangar_domain_doc_get_memory_kib (reloaded), ==, 524288);
+
+  /* A document for another domain is not applied to this one. */
+  {
+    g_autoptr(HangarDomainDoc) other = NULL;
+
+    other = hangar_domain_doc_new_from_string (OUTSIDE_DOMAIN_XML, -1, NULL, &error);
+    g_assert_no_error (error);
+    hangar_domain_apply_async (domain, other, NULL, store_result_cb, &slot);
+    result = wait_for_result (&slot);
+    g_assert_false (hangar_domain_apply_finish (domain, result, &error));
+    g_assert_error (error, HANGAR_VIRT_ERROR, HANGAR_VIRT_ERROR_FAILED);
+    g_clear_error (&error);
+    g_clear_object (&result);
+  }
+
+  /* What libvirt refuses comes back with libvirt's message. */
+  {
+    g_autoptr(HangarDomainDoc) bad = NULL;
+    g_autofree char *xml = NULL;
+    GString *text = g_string_new (NEW_DOMAIN_XML);
+
+    g_string_replace (text, "<vcpu placement='static'>1</vcpu>",
+                      "<vcpu placement='static'>1</vcpu><frobnicate/>", 1);
+    xml = g_string_free (text, FALSE);
+    bad = hangar_domain_doc_new_from_string (xml, -1, NULL, &error);
+    g_assert_no_error (error);
+    hangar_connection_define_async (connection, bad, NULL, store_result_cb, &slot);
+    result = wait_for_result (&slot);
+    g_assert_null (hangar_connection_define_finish (connection, result, &error));
+    g_assert_error (error, HANGAR_VIRT_ERROR, HANGAR_VIRT_ERROR_FAILED);
+    g_assert_true (g_str_has_prefix (error->message, "Defining “hangar-new”: "));
+    g_clear_error (&error);
+    g_clear_object (&result);
+  }
+
+  /* Undefined: gone from the list when the callback runs. */
+  g_assert_true (run_action (domain, UNDEFINE, &error));
+  g_assert_no_error (error);
+  g_assert_null (hangar_connection_lookup_domain (connection, "hangar-new"));
+  g_assert_cmpuint (g_list_model_get_n_items (hangar_connection_get_domains (connection)),
+                    ==, n_items);
+
+  /* Again: libvirt knows it no more. */
+  g_assert_false (run_action (domain, UNDEFINE, &error));
+  g_assert_error (error, HANGAR_VIRT_ERROR, HANGAR_VIRT_ERROR_NO_DOMAIN);
+  g_clear_error (&error);
+
+  g_clear_object (&domain);
+  g_clear_object (&again);
+  finish_connection (g_steal_pointer (&connection));
+}
+
+static void
+test_capabilities (void)
+{
+  g_autoptr(HangarConnection) connection = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *host_caps = NULL;
+  g_autofree char *domain_caps = NULL;
+  gboolean has_network_driver = FALSE;
+  GAsyncResult *slot = NULL;
+
+  connection = open_connection ();
+
+  hangar_connection_load_capabilities_async (connection, NULL, NULL, NULL, NULL,
+                                             store_result_cb, &slot);
+  result = wait_for_result (&slot);
+  g_assert_true (hangar_connection_load_capabilities_finish (connection, result, &host_caps,
+                                                            &domain_caps, &has_network_driver,
+                                                            &error));
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (host_caps, "<capabilities>"));
+  /* The test driver has virtual networks. */
+  g_assert_true (has_network_driver);
+  g_clear_object (&result);
+
+  finish_connection (g_steal_pointer (&connection));
+}
+
+#define CHECK_DOMAIN_XML \
+  "<domain type='test'>\n" \
+  "  <name>hangar-check</name>\n" \
+  "  <memory unit='KiB'>131072</memory>\n" \
+  "  <os>\n" \
+  "    <type arch='i686'>hvm</type>\n" \
+  "  </os>\n" \
+  "  <devices>\n" \
+  "    <disk type='file' device='disk'>\n" \
+  "      <source file='@DIR@/present.img'/>\n" \
+  "      <target dev='vda'/>\n" \
+  "    </disk>\n" \
+  "    <disk type='file' device='cdrom'>\n" \
+  "      <source file='@DIR@/absent.iso'/>\n" \
+  "      <target dev='hdc'/>\n" \
+  "    </disk>\n" \
+  "    <interface type='network'>\n" \
+  "      <source network='default'/>\n" \
+  "    </interface>\n" \
+  "    <interface type='network'>\n" \
+  "      <mac address='52:54:00:12:34:56'/>\n" \
+  "      <source network='nowhere'/>\n" \
+  "    </interface>\n" \
+  "  </devices>\n" \
+  "</domain>\n"
+
+static GPtrArray *
+start_check (HangarConnection *connection,
+             HangarDomainDoc  *doc)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  GAsyncResult *slot = NULL;
+  GPtrArray *problems;
+
+  hangar_start_check_async (connection, doc, NULL, store_result_cb, &slot);
+  result = wait_for_result (&slot);
+  problems = hangar_start_check_finish (result, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (problems);
+
+  return problems;
+}
+
+static void
+test_start_check_network (void)
+{
+  g_autoptr(HangarConnection) connection = NULL;
+  g_autoptr(HangarDomainDoc) doc = NULL;
+  g_autoptr(GPtrArray) problems = NULL;
+  g_autoptr(GPtrArray) after = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *image = NULL;
+  HangarStartProblem *problem;
+  GAsyncResult *slot = NULL;
+  GString *xml;
+
+  connection = open_connection ();
+
+  dir = g_dir_make_tmp ("hg-check-XXXXXX", &error);
+  g_assert_no_error (error);
+  image = g_build_filename (dir, "present.img", NULL);
+  g_file_set_contents (image, "", 0, &error);
+  g_assert_no_error (error);
+
+  xml = g_string_new (CHECK_DOMAIN_XML);
+  g_string_replace (xml, "@DIR@", dir, 0);
+  doc = hangar_domain_doc_new_from_string (xml->str, xml->len, NULL, &error);
+  g_assert_no_error (error);
+  g_string_free (xml, TRUE);
+
+  /* This connection has a network driver: only the network that does not
+   * exist is a problem.  Present disks and CD-ROMs are not, nor is the
+   * hypervisor type (the test driver offers "test" for i686 only). */
+  problems = start_check (connection, doc);
+  g_assert_cmpuint (problems->len, ==, 1);
+  problem = g_ptr_array_index (problems, 0);
+  g_assert_cmpint (hangar_start_problem_get_kind (problem), ==,
+                   HANGAR_START_PROBLEM_NETWORK_MISSING);
+  g_assert_cmpstr (hangar_start_problem_get_path (problem), ==, "/domain/devices/interface[2]");
+  g_assert_nonnull (strstr (hangar_start_problem_get_message (problem), "“nowhere”"));
+  g_assert_cmpstr (hangar_start_problem_get_fix_label (problem), ==, "Use user-mode networking");
+
+  hangar_start_problem_fix_async (problem, doc, NULL, store_result_cb, &slot);
+  result = wait_for_result (&slot);
+  g_assert_true (hangar_start_problem_fix_finish (problem, result, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (hangar_domain_doc_get_device_attr (doc, "interface", 0, "type"), ==, "network");
+  g_assert_cmpstr (hangar_domain_doc_get_device_attr (doc, "interface", 1, "type"), ==, "user");
+
+  after = start_check (connection, doc);
+  g_assert_cmpuint (after->len, ==, 0);
+
+  g_unlink (image);
+  g_rmdir (dir);
+  g_clear_object (&result);
+  finish_connection (g_steal_pointer (&connection));
+}
+
+static void
+test_close (void)
+{
+  g_autoptr(HangarConnection) connection = NULL;
+  g_autoptr(GError) error = NULL;
+  HangarDomain *domain;
+  unsigned n_items;
+
+  connection = open_connection ();
+  n_items = g_list_model_get_n_items (hangar_connection_get_domains (connection));
+  domain = hangar_connection_lookup_domain (connection, TEST_DOMAIN);
+
+  hangar_connection_close (connection);
+  g_assert_cmpint (hangar_connection_get_state (connection), ==, HANGAR_CONNECTION_DISCONNECTED);
+
+  /* Still listed as last seen, but nothing can be done with them. */
+  g_assert_cmpuint (g_list_model_get_n_items (hangar_connection_get_domains (connection)),
+                    ==, n_items);
+  g_assert_cmpint (hangar_domain_get_state (domain), ==, HANGAR_DOMAIN_STATE_RUNNING);
+  g_assert_false (run_action (domain, FORCE_OFF, &error));
+  g_assert_error (error, HANGAR_VIRT_ERROR, HANGAR_VIRT_ERROR_NOT_CONNECTED);
+  g_clear_error (&error);
+
+  /* Reopening keeps the entries. */
+  {
+    g_autoptr(GAsyncResult) result = NULL;
+    GAsyncResult *slot = NULL;
+
+    hangar_connection_open_async (connection, NULL, store_result_cb, &slot);
+    result = wait_for_result (&slot);
+    g_assert_true (hangar_connection_open_finish (connection, result, &error));
+    g_assert_no_error (error);
+  }
+  g_assert_true (hangar_connection_lookup_domain (connection, TEST_DOMAIN) == domain);
+  g_assert_cmpuint (g_list_model_get_n_items (hangar_connection_get_domains (connection)),
+                    ==, n_items);
+
+  finish_connection (g_steal_pointer (&connection));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int ret;
+
+  g_test_init (&argc, &argv, NULL);
+
+  hangar_event_loop_ensure ();
+  outside = virConnectOpen (TEST_URI);
+  g_assert_nonnull (outside);
+
+  g_test_add_func ("/hangar/connection/open", test_open);
+  g_test_add_func ("/hangar/connection/open-fails", test_open_fails);
+  g_test_add_func ("/hangar/connection/events", test_events);
+  g_test_add_func ("/hangar/connection/refused", test_refused);
+  g_test_add_func ("/hangar/connection/define-edit-undefine", test_define_edit_undefine);
+  g_test_add_func ("/hangar/connection/capabilities", test_capabilities);
+  g_test_add_func ("/hangar/connection/start-check-network", test_start_check_network);
+  g_test_add_func ("/hangar/connection/close", test_close);
+
+  ret = g_test_run ();
+
+  virConnectClose (outside);
+
+  return ret;
+}

@@ -1,0 +1,2325 @@
+/* test-domain-doc.c
+ *
+ * Copyright 2026 The Hangar authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "test-domain-doc"
+
+#include "config.h"
+
+#include <string.h>
+
+#include <libxml/c14n.h>
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+
+#include "hangar-domain-doc.h"
+#include "hangar-schema-order.h"
+
+#define QEMU_NS "http://libvirt.org/schemas/domain/qemu/1.0"
+#define LIBOSINFO_NS "http://libosinfo.org/xmlns/libvirt/domain/1.0"
+
+/* Helpers: the corpus */
+
+static char *shared_dir;
+
+static gboolean
+is_shared_dir (const char *dir)
+{
+  g_autofree char *readme = g_build_filename (dir, "corpus", "README.md", NULL);
+
+  return g_file_test (readme, G_FILE_TEST_IS_REGULAR);
+}
+
+/* ../shared next to the source tree: tests/meson.build says where through
+ * HANGAR_SHARED_DIR; without it, look from the source and build trees. */
+static char *
+find_shared_dir (void)
+{
+  const char *env = g_getenv ("HANGAR_SHARED_DIR");
+  g_autofree char *source_dir = g_path_get_dirname (__FILE__);
+  g_autoptr(GPtrArray) candidates = g_ptr_array_new_with_free_func (g_free);
+
+  if (env != NULL)
+    return g_canonicalize_filename (env, NULL);
+
+  g_ptr_array_add (candidates,
+                   g_build_filename (g_test_get_dir (G_TEST_DIST),
+                                     "..", "..", "shared", NULL));
+  if (g_path_is_absolute (source_dir))
+    g_ptr_array_add (candidates,
+                     g_build_filename (source_dir, "..", "..", "shared", NULL));
+  else
+    g_ptr_array_add (candidates,
+                     g_build_filename (g_test_get_dir (G_TEST_BUILT), "..",
+                                       source_dir, "..", "..", "shared",
+                                       NULL));
+
+  for (unsigned i = 0; i < candidates->len; i++)
+    {
+      if (is_shared_dir (candidates->pdata[i]))
+        return g_canonicalize_filename (candidates->pdata[i], NULL);
+    }
+
+  return NULL;
+}
+
+static const char *
+get_shared_dir (void)
+{
+  if (shared_dir == NULL)
+    shared_dir = find_shared_dir ();
+
+  if (shared_dir == NULL || !is_shared_dir (shared_dir))
+    g_error ("The shared corpus was not found: set HANGAR_SHARED_DIR to the "
+             "folder holding corpus/ and seed/");
+
+  return shared_dir;
+}
+
+static int
+compare_names (gconstpointer a,
+               gconstpointer b)
+{
+  return strcmp (*(char * const *) a, *(char * const *) b);
+}
+
+static void
+collect_files (const char *dir,
+               GPtrArray  *files)
+{
+  g_autoptr(GDir) handle = NULL;
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+  const char *name;
+
+  handle = g_dir_open (dir, 0, &error);
+  g_assert_no_error (error);
+
+  while ((name = g_dir_read_name (handle)) != NULL)
+    g_ptr_array_add (names, g_strdup (name));
+
+  g_ptr_array_sort (names, compare_names);
+
+  for (unsigned i = 0; i < names->len; i++)
+    {
+      g_autofree char *path = g_build_filename (dir, names->pdata[i], NULL);
+
+      if (g_file_test (path, G_FILE_TEST_IS_DIR))
+        collect_files (path, files);
+      else
+        g_ptr_array_add (files, g_steal_pointer (&path));
+    }
+}
+
+/* Helpers: canonical XML */
+
+static xmlDoc *
+parse_quietly (const char *xml,
+               gsize       length)
+{
+  xmlParserCtxt *ctxt = xmlNewParserCtxt ();
+  xmlDoc *doc;
+
+  doc = xmlCtxtReadMemory (ctxt, xml, length, NULL, NULL,
+                           XML_PARSE_NONET | XML_PARSE_NOERROR |
+                           XML_PARSE_NOWARNING);
+  if (doc != NULL && (!ctxt->wellFormed || !ctxt->nsWellFormed))
+    g_clear_pointer (&doc, xmlFreeDoc);
+
+  xmlFreeParserCtxt (ctxt);
+
+  return doc;
+}
+
+/* C14N 1.0 with comments, computed by libxml2 alone from the text. */
+static char *
+canonical (const char *xml,
+           gsize       length)
+{
+  xmlDoc *doc = parse_quietly (xml, length);
+  xmlChar *out = NULL;
+  char *copy;
+  int size;
+
+  g_assert_nonnull (doc);
+
+  size = xmlC14NDocDumpMemory (doc, NULL, XML_C14N_1_0, NULL, 1, &out);
+  g_assert_cmpint (size, >=, 0);
+
+  copy = g_strndup ((const char *) out, size);
+  xmlFree (out);
+  xmlFreeDoc (doc);
+
+  return copy;
+}
+
+static char *
+doc_canonical (HangarDomainDoc *doc)
+{
+  g_autofree char *text = hangar_domain_doc_to_string (doc);
+
+  return canonical (text, strlen (text));
+}
+
+/* Helpers: the canonical-tree diff
+ *
+ * Both documents are canonicalized and parsed again, then walked together.
+ * A node is named by a path of steps "name[k]" (k counts the siblings of
+ * the same name and namespace) and attributes by ".../@name".  Every
+ * difference must lie under one of the edit's targets; a target element
+ * that exists on one side only is left out of its parent's children, and
+ * the whitespace around it may then differ. */
+
+typedef struct
+{
+  GPtrArray *targets;
+  GString *report;
+  unsigned outside;
+  unsigned inside;
+} Diff;
+
+static char *
+normalize_target (const char *target)
+{
+  g_auto(GStrv) steps = g_strsplit (target, "/", -1);
+  GString *path = g_string_new (NULL);
+
+  for (unsigned i = 1; steps[i] != NULL; i++)
+    {
+      g_string_append_printf (path, "/%s", steps[i]);
+      if (steps[i][0] != '@' && strchr (steps[i], '[') == NULL)
+        g_string_append (path, "[1]");
+    }
+
+  return g_string_free (path, FALSE);
+}
+
+static void
+diff_init (Diff        *diff,
+           const char **targets)
+{
+  diff->targets = g_ptr_array_new_with_free_func (g_free);
+  diff->report = g_string_new (NULL);
+  diff->outside = 0;
+  diff->inside = 0;
+
+  for (unsigned i = 0; targets[i] != NULL; i++)
+    g_ptr_array_add (diff->targets, normalize_target (targets[i]));
+}
+
+static void
+diff_clear (Diff *diff)
+{
+  g_ptr_array_unref (diff->targets);
+  g_string_free (diff->report, TRUE);
+}
+
+static gboolean
+is_target (Diff       *diff,
+           const char *path)
+{
+  for (unsigned i = 0; i < diff->targets->len; i++)
+    {
+      if (strcmp (path, diff->targets->pdata[i]) == 0)
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+static gboolean
+is_under_target (Diff       *diff,
+                 const char *path)
+{
+  for (unsigned i = 0; i < diff->targets->len; i++)
+    {
+      const char *target = diff->targets->pdata[i];
+      gsize length = strlen (target);
+
+      if (strncmp (path, target, length) == 0 &&
+          (path[length] == '\0' || path[length] == '/'))
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+static void G_GNUC_PRINTF (3, 4)
+diff_found (Diff       *diff,
+            const char *path,
+            const char *format,
+            ...)
+{
+  g_autofree char *what = NULL;
+  va_list args;
+
+  if (is_under_target (diff, path))
+    {
+      diff->inside++;
+      return;
+    }
+
+  diff->outside++;
+  if (diff->outside > 5)
+    return;
+
+  va_start (args, format);
+  what = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  g_string_append_printf (diff->report, "  %s: %s\n", path, what);
+}
+
+static gboolean
+same_name (xmlNode *a,
+           xmlNode *b)
+{
+  const xmlChar *a_ns = a->ns != NULL ? a->ns->href : NULL;
+  const xmlChar *b_ns = b->ns != NULL ? b->ns->href : NULL;
+
+  return xmlStrEqual (a->name, b->name) && xmlStrEqual (a_ns, b_ns);
+}
+
+static char *
+step_name (xmlNode *node)
+{
+  unsigned index = 1;
+
+  for (xmlNode *prev = node->prev; prev != NULL; prev = prev->prev)
+    {
+      if (prev->type == XML_ELEMENT_NODE && same_name (prev, node))
+        index++;
+    }
+
+  if (node->ns != NULL)
+    return g_strdup_printf ("{%s}%s[%u]", node->ns->href, node->name, index);
+
+  return g_strdup_printf ("%s[%u]", node->name, index);
+}
+
+static char *
+attr_key (xmlAttr *attr)
+{
+  if (attr->ns != NULL)
+    return g_strdup_printf ("@{%s}%s", attr->ns->href, attr->name);
+
+  return g_strdup_printf ("@%s", attr->name);
+}
+
+static GHashTable *
+attr_table (xmlNode *node)
+{
+  GHashTable *table = g_hash_table_new_full (g_str_hash, g_str_equal,
+                                             g_free, xmlFree);
+
+  for (xmlAttr *attr = node->properties; attr != NULL; attr = attr->next)
+    g_hash_table_insert (table, attr_key (attr),
+                         xmlNodeListGetString (node->doc, attr->children, 1));
+
+  return table;
+}
+
+static void
+diff_attrs (Diff       *diff,
+            xmlNode    *a,
+            xmlNode    *b,
+            const char *path)
+{
+  g_autoptr(GHashTable) a_attrs = attr_table (a);
+  g_autoptr(GHashTable) b_attrs = attr_table (b);
+  GHashTableIter iter;
+  const char *key;
+  const char *value;
+
+  g_hash_table_iter_init (&iter, a_attrs);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &key, (gpointer *) &value))
+    {
+      const char *other = g_hash_table_lookup (b_attrs, key);
+      g_autofree char *attr_path = g_strdup_printf ("%s/%s", path, key);
+
+      if (g_strcmp0 (value, other) != 0)
+        diff_found (diff, attr_path, "'%s' became '%s'", value,
+                    other != NULL ? other : "(removed)");
+    }
+
+  g_hash_table_iter_init (&iter, b_attrs);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &key, (gpointer *) &value))
+    {
+      g_autofree char *attr_path = g_strdup_printf ("%s/%s", path, key);
+
+      if (!g_hash_table_contains (a_attrs, key))
+        diff_found (diff, attr_path, "added as '%s'", value);
+    }
+}
+
+static char *
+ns_declarations (xmlNode *node)
+{
+  GString *text = g_string_new (NULL);
+
+  for (xmlNs *ns = node->nsDef; ns != NULL; ns = ns->next)
+    g_string_append_printf (text, " xmlns:%s=%s",
+                            ns->prefix != NULL ? (char *) ns->prefix : "",
+                            ns->href != NULL ? (char *) ns->href : "");
+
+  return g_string_free (text, FALSE);
+}
+
+static gboolean
+has_step (xmlNode    *parent,
+          const char *step)
+{
+  for (xmlNode *child = parent->children; child != NULL; child = child->next)
+    {
+      g_autofree char *child_step = NULL;
+
+      if (child->type != XML_ELEMENT_NODE)
+        continue;
+
+      child_step = step_name (child);
+      if (strcmp (child_step, step) == 0)
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+/* A parent's children as alternating text slots and other nodes, target
+ * elements left out.  A slot is "touched" when a target element that the
+ * edit created or removed (one present on one side only) was left out of
+ * it: only there may the whitespace differ. */
+typedef struct
+{
+  GPtrArray *nodes;
+  GPtrArray *slots;
+  GArray *touched;
+} Children;
+
+static void
+children_init (Children   *children,
+               Diff       *diff,
+               xmlNode    *parent,
+               xmlNode    *other_parent,
+               const char *path)
+{
+  gboolean touched = FALSE;
+
+  children->nodes = g_ptr_array_new ();
+  children->slots = g_ptr_array_new_with_free_func (g_free);
+  children->touched = g_array_new (FALSE, FALSE, sizeof (gboolean));
+
+  g_ptr_array_add (children->slots, g_strdup (""));
+
+  for (xmlNode *child = parent->children; child != NULL; child = child->next)
+    {
+      char **slot = (char **) &children->slots->pdata[children->slots->len - 1];
+
+      if (child->type == XML_TEXT_NODE || child->type == XML_CDATA_SECTION_NODE)
+        {
+          char *joined = g_strconcat (*slot, (char *) child->content, NULL);
+
+          g_free (*slot);
+          *slot = joined;
+          continue;
+        }
+
+      if (child->type == XML_ELEMENT_NODE)
+        {
+          g_autofree char *step = step_name (child);
+          g_autofree char *child_path = g_strdup_printf ("%s/%s", path, step);
+
+          if (is_target (diff, child_path))
+            {
+              touched |= !has_step (other_parent, step);
+              continue;
+            }
+        }
+
+      g_array_append_val (children->touched, touched);
+      g_ptr_array_add (children->nodes, child);
+      g_ptr_array_add (children->slots, g_strdup (""));
+      touched = FALSE;
+    }
+
+  g_array_append_val (children->touched, touched);
+}
+
+static void
+children_clear (Children *children)
+{
+  g_ptr_array_unref (children->nodes);
+  g_ptr_array_unref (children->slots);
+  g_array_unref (children->touched);
+}
+
+static gboolean
+is_blank (const char *text)
+{
+  for (; *text != '\0'; text++)
+    {
+      if (!g_ascii_isspace (*text))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+static void diff_element (Diff       *diff,
+                          xmlNode    *a,
+                          xmlNode    *b,
+                          const char *path);
+
+static void
+diff_children (Diff       *diff,
+               xmlNode    *a,
+               xmlNode    *b,
+               const char *path)
+{
+  Children a_children;
+  Children b_children;
+
+  children_init (&a_children, diff, a, b, path);
+  children_init (&b_children, diff, b, a, path);
+
+  if (a_children.nodes->len != b_children.nodes->len)
+    {
+      diff_found (diff, path, "%u child nodes became %u",
+                  a_children.nodes->len, b_children.nodes->len);
+      goto out;
+    }
+
+  for (unsigned i = 0; i < a_children.slots->len; i++)
+    {
+      const char *a_text = a_children.slots->pdata[i];
+      const char *b_text = b_children.slots->pdata[i];
+      gboolean touched = g_array_index (a_children.touched, gboolean, i) ||
+                         g_array_index (b_children.touched, gboolean, i);
+      g_autofree char *text_path = g_strdup_printf ("%s/text()[%u]",
+                                                    path, i + 1);
+
+      if (strcmp (a_text, b_text) == 0)
+        continue;
+
+      if (touched && is_blank (a_text) && is_blank (b_text))
+        continue;
+
+      diff_found (diff, text_path, "text '%s' became '%s'", a_text, b_text);
+    }
+
+  for (unsigned i = 0; i < a_children.nodes->len; i++)
+    {
+      xmlNode *a_node = a_children.nodes->pdata[i];
+      xmlNode *b_node = b_children.nodes->pdata[i];
+
+      if (a_node->type != b_node->type)
+        {
+          diff_found (diff, path, "child %u changed kind", i + 1);
+        }
+      else if (a_node->type == XML_ELEMENT_NODE)
+        {
+          g_autofree char *step = step_name (a_node);
+          g_autofree char *child_path = g_strdup_printf ("%s/%s", path, step);
+
+          if (!same_name (a_node, b_node))
+            diff_found (diff, child_path, "became <%s>", b_node->name);
+          else
+            diff_element (diff, a_node, b_node, child_path);
+        }
+      else if (!xmlStrEqual (a_node->name, b_node->name) ||
+               !xmlStrEqual (a_node->content, b_node->content))
+        {
+          diff_found (diff, path, "%s '%s' became '%s'",
+                      (char *) a_node->name, (char *) a_node->content,
+                      (char *) b_node->content);
+        }
+    }
+
+out:
+  children_clear (&a_children);
+  children_clear (&b_children);
+}
+
+static void
+diff_element (Diff       *diff,
+              xmlNode    *a,
+              xmlNode    *b,
+              const char *path)
+{
+  g_autofree char *a_ns = NULL;
+  g_autofree char *b_ns = NULL;
+
+  if (is_under_target (diff, path))
+    {
+      diff->inside++;
+      return;
+    }
+
+  diff_attrs (diff, a, b, path);
+
+  a_ns = ns_declarations (a);
+  b_ns = ns_declarations (b);
+  if (strcmp (a_ns, b_ns) != 0)
+    diff_found (diff, path, "namespace declarations '%s' became '%s'",
+                a_ns, b_ns);
+
+  diff_children (diff, a, b, path);
+}
+
+/* Fails the test unless every difference between the canonical forms
+ * @before and @after lies under @targets. */
+static void
+assert_only_targets_changed (const char  *label,
+                             const char  *before,
+                             const char  *after,
+                             const char **targets)
+{
+  xmlDoc *a = parse_quietly (before, strlen (before));
+  xmlDoc *b = parse_quietly (after, strlen (after));
+  xmlNode *a_root = xmlDocGetRootElement (a);
+  xmlNode *b_root = xmlDocGetRootElement (b);
+  g_autofree char *path = NULL;
+  Diff diff;
+
+  g_assert_nonnull (a_root);
+  g_assert_nonnull (b_root);
+
+  diff_init (&diff, targets);
+  path = g_strconcat ("/", (char *) a_root->name, "[1]", NULL);
+
+  if (!same_name (a_root, b_root))
+    diff_found (&diff, path, "root became <%s>", b_root->name);
+  else
+    diff_element (&diff, a_root, b_root, path);
+
+  if (diff.outside > 0)
+    {
+      g_autofree char *wanted = g_strjoinv (", ", (char **) targets);
+
+      g_test_message ("%s: %u difference(s) outside %s:\n%s", label,
+                      diff.outside, wanted, diff.report->str);
+      g_test_fail ();
+    }
+
+  diff_clear (&diff);
+  xmlFreeDoc (a);
+  xmlFreeDoc (b);
+}
+
+/* Helpers: where created elements go
+ *
+ * The diff leaves target elements out, so it cannot see where one was put.
+ * These checks do: an edit must not put libvirt's elements further out of
+ * libvirt's order, and an element it creates is indented like the sibling
+ * next to it. */
+
+static xmlNode *
+find_by_path (xmlDoc     *doc,
+              const char *path)
+{
+  g_auto(GStrv) steps = g_strsplit (path, "/", -1);
+  xmlNode *node = NULL;
+
+  for (unsigned i = 1; steps[i] != NULL; i++)
+    {
+      g_autofree char *name = g_strdup (steps[i]);
+      char *bracket = strchr (name, '[');
+      unsigned index = bracket != NULL ? strtoul (bracket + 1, NULL, 10) : 1;
+      xmlNode *first = node != NULL ? node->children
+                                    : xmlDocGetRootElement (doc);
+      xmlNode *found = NULL;
+
+      if (bracket != NULL)
+        *bracket = '\0';
+
+      for (xmlNode *child = first; child != NULL; child = child->next)
+        {
+          if (child->type == XML_ELEMENT_NODE && child->ns == NULL &&
+              xmlStrEqual (child->name, BAD_CAST name) && --index == 0)
+            {
+              found = child;
+              break;
+            }
+        }
+
+      if (found == NULL)
+        return NULL;
+      node = found;
+    }
+
+  return node;
+}
+
+static const char * const *
+order_for (xmlNode *parent)
+{
+  if (parent == NULL || parent->type != XML_ELEMENT_NODE || parent->ns != NULL)
+    return NULL;
+
+  if (parent->parent != NULL && parent->parent->type == XML_DOCUMENT_NODE)
+    return hangar_schema_domain_order;
+  if (xmlStrEqual (parent->name, BAD_CAST "os"))
+    return hangar_schema_os_order;
+  if (xmlStrEqual (parent->name, BAD_CAST "cpu"))
+    return hangar_schema_cpu_order;
+
+  return NULL;
+}
+
+static int
+rank_of (xmlNode            *node,
+         const char * const *order)
+{
+  if (node->type != XML_ELEMENT_NODE || node->ns != NULL)
+    return -1;
+
+  return hangar_schema_order_rank (order, (const char *) node->name);
+}
+
+/* Pairs of libvirt elements under @parent that are in the wrong order. */
+static unsigned
+count_inversions (xmlNode            *parent,
+                  const char * const *order)
+{
+  g_autoptr(GArray) ranks = g_array_new (FALSE, FALSE, sizeof (int));
+  unsigned inversions = 0;
+
+  for (xmlNode *child = parent->children; child != NULL; child = child->next)
+    {
+      int rank = rank_of (child, order);
+
+      if (rank >= 0)
+        g_array_append_val (ranks, rank);
+    }
+
+  for (unsigned i = 0; i < ranks->len; i++)
+    {
+      for (unsigned j = i + 1; j < ranks->len; j++)
+        inversions += g_array_index (ranks, int, i) >
+                      g_array_index (ranks, int, j);
+    }
+
+  return inversions;
+}
+
+/* Whether @node sits where it is least out of order among its siblings:
+ * no other place would leave fewer of them on the wrong side. */
+static gboolean
+is_best_place (xmlNode            *node,
+               const char * const *order)
+{
+  g_autoptr(GArray) ranks = g_array_new (FALSE, FALSE, sizeof (int));
+  int rank = rank_of (node, order);
+  unsigned position = 0;
+  unsigned actual = G_MAXUINT;
+  unsigned best = G_MAXUINT;
+
+  if (rank < 0)
+    return TRUE;
+
+  for (xmlNode *child = node->parent->children; child; child = child->next)
+    {
+      int child_rank = rank_of (child, order);
+
+      if (child == node)
+        position = ranks->len;
+      else if (child_rank >= 0)
+        g_array_append_val (ranks, child_rank);
+    }
+
+  for (unsigned gap = 0; gap <= ranks->len; gap++)
+    {
+      unsigned cost = 0;
+
+      for (unsigned i = 0; i < ranks->len; i++)
+        {
+          int other = g_array_index (ranks, int, i);
+
+          cost += i < gap ? other > rank : other < rank;
+        }
+
+      best = MIN (best, cost);
+      if (gap == position)
+        actual = cost;
+    }
+
+  return actual == best;
+}
+
+/* The indentation of @node's line, or NULL when it shares a line. */
+static const char *
+indent_of (xmlNode *node)
+{
+  const char *newline;
+
+  if (node->prev == NULL || node->prev->type != XML_TEXT_NODE)
+    return NULL;
+
+  newline = strrchr ((const char *) node->prev->content, '\n');
+
+  return newline;
+}
+
+static xmlNode *
+element_sibling (xmlNode  *node,
+                 gboolean  forward)
+{
+  do
+    node = forward ? node->next : node->prev;
+  while (node != NULL && node->type != XML_ELEMENT_NODE);
+
+  return node;
+}
+
+/* Returns how many of @targets the edit created. */
+static unsigned
+assert_placement (const char  *label,
+                  const char  *before,
+                  const char  *after,
+                  const char **targets)
+{
+  xmlDoc *a = parse_quietly (before, strlen (before));
+  xmlDoc *b = parse_quietly (after, strlen (after));
+  unsigned created = 0;
+
+  for (unsigned i = 0; targets[i] != NULL; i++)
+    {
+      g_autofree char *path = normalize_target (targets[i]);
+      g_autofree char *parent_path = NULL;
+      xmlNode *old_node;
+      xmlNode *new_node;
+      xmlNode *old_parent;
+      xmlNode *neighbour;
+      const char * const *order;
+
+      if (strchr (path, '@') != NULL)
+        continue;
+
+      new_node = find_by_path (b, path);
+      if (new_node == NULL)
+        continue;
+
+      old_node = find_by_path (a, path);
+      order = order_for (new_node->parent);
+      parent_path = g_strndup (path, strrchr (path, '/') - path);
+      old_parent = *parent_path != '\0' ? find_by_path (a, parent_path) : NULL;
+
+      /* An element that was there stays in place; a new one goes where
+       * libvirt's order wants it. */
+      if (old_node != NULL)
+        {
+          if (order != NULL && old_parent != NULL &&
+              count_inversions (new_node->parent, order) !=
+              count_inversions (old_parent, order))
+            {
+              g_test_message ("%s: %s moved", label, path);
+              g_test_fail ();
+            }
+          continue;
+        }
+
+      created++;
+
+      if (order != NULL && !is_best_place (new_node, order))
+        {
+          g_test_message ("%s: %s put out of libvirt's order", label, path);
+          g_test_fail ();
+        }
+
+      neighbour = element_sibling (new_node, FALSE);
+      if (neighbour == NULL)
+        neighbour = element_sibling (new_node, TRUE);
+
+      if (neighbour != NULL &&
+          g_strcmp0 (indent_of (new_node), indent_of (neighbour)) != 0)
+        {
+          g_test_message ("%s: %s is not indented like its siblings",
+                          label, path);
+          g_test_fail ();
+        }
+    }
+
+  xmlFreeDoc (a);
+  xmlFreeDoc (b);
+
+  return created;
+}
+
+/* Small documents */
+
+static HangarDomainDoc *
+load (const char *xml)
+{
+  g_autoptr(GError) error = NULL;
+  HangarDomainDoc *doc;
+
+  doc = hangar_domain_doc_new_from_string (xml, -1, "test.xml", &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (doc);
+
+  return doc;
+}
+
+static char *
+seed_path (void)
+{
+  return g_build_filename (get_shared_dir (), "seed", "gentoo-2.xml", NULL);
+}
+
+static void
+assert_contains (const char *haystack,
+                 const char *needle)
+{
+  if (strstr (haystack, needle) == NULL)
+    {
+      g_test_message ("Expected to find:\n%s\nin:\n%s", needle, haystack);
+      g_test_fail ();
+    }
+}
+
+static void
+assert_lacks (const char *haystack,
+              const char *needle)
+{
+  if (strstr (haystack, needle) != NULL)
+    {
+      g_test_message ("Did not expect:\n%s\nin:\n%s", needle, haystack);
+      g_test_fail ();
+    }
+}
+
+/* Per-field edits, shared by the corpus test and the small tests */
+
+typedef enum
+{
+  EDIT_APPLIED,
+  EDIT_REFUSED,
+  EDIT_NOT_APPLICABLE,
+} EditResult;
+
+typedef struct
+{
+  const char *name;
+  /* Applies the edit, checks its visible outcome, and adds to @targets
+   * the paths it may touch. */
+  EditResult (*apply) (HangarDomainDoc  *doc,
+                       unsigned          index,
+                       GPtrArray        *targets,
+                       GError          **error);
+  /* How many times to apply it to one document, each on a fresh copy:
+   * NULL means once. */
+  unsigned (*count) (HangarDomainDoc *doc);
+} Edit;
+
+static EditResult
+edit_memory (HangarDomainDoc  *doc,
+             guint64           kib,
+             GPtrArray        *targets,
+             GError          **error)
+{
+  g_ptr_array_add (targets, g_strdup ("/domain/memory"));
+  g_ptr_array_add (targets, g_strdup ("/domain/currentMemory"));
+
+  if (!hangar_domain_doc_set_memory_kib (doc, kib, error))
+    return EDIT_REFUSED;
+
+  g_assert_cmpuint (hangar_domain_doc_get_memory_kib (doc), ==, kib);
+  g_assert_cmpuint (hangar_domain_doc_get_current_memory_kib (doc), <=, kib);
+
+  return EDIT_APPLIED;
+}
+
+static EditResult
+edit_memory_double (HangarDomainDoc  *doc,
+                    unsigned          index,
+                    GPtrArray        *targets,
+                    GError          **error)
+{
+  guint64 kib = hangar_domain_doc_get_memory_kib (doc);
+
+  return edit_memory (doc, kib > 0 ? kib * 2 : 1048576, targets, error);
+}
+
+/* Not a whole number of MiB or GiB: the unit must fall back to KiB. */
+static EditResult
+edit_memory_odd (HangarDomainDoc  *doc,
+                 unsigned          index,
+                 GPtrArray        *targets,
+                 GError          **error)
+{
+  guint64 kib = hangar_domain_doc_get_memory_kib (doc);
+
+  return edit_memory (doc, kib > 1 ? kib - 1 : 777, targets, error);
+}
+
+static EditResult
+edit_vcpus (HangarDomainDoc  *doc,
+            unsigned          vcpus,
+            GPtrArray        *targets,
+            GError          **error)
+{
+  g_ptr_array_add (targets, g_strdup ("/domain/vcpu"));
+  g_ptr_array_add (targets, g_strdup ("/domain/cpu/topology"));
+
+  if (!hangar_domain_doc_set_vcpus (doc, vcpus, error))
+    return EDIT_REFUSED;
+
+  g_assert_cmpuint (hangar_domain_doc_get_vcpus (doc), ==, vcpus);
+  g_assert_cmpuint (hangar_domain_doc_get_current_vcpus (doc), <=, vcpus);
+
+  return EDIT_APPLIED;
+}
+
+static EditResult
+edit_vcpus_up (HangarDomainDoc  *doc,
+               unsigned          index,
+               GPtrArray        *targets,
+               GError          **error)
+{
+  return edit_vcpus (doc, hangar_domain_doc_get_vcpus (doc) + 3, targets,
+                     error);
+}
+
+static EditResult
+edit_vcpus_one (HangarDomainDoc  *doc,
+                unsigned          index,
+                GPtrArray        *targets,
+                GError          **error)
+{
+  return edit_vcpus (doc, 1, targets, error);
+}
+
+static EditResult
+edit_cpu_model (HangarDomainDoc  *doc,
+                unsigned          index,
+                GPtrArray        *targets,
+                GError          **error)
+{
+  g_ptr_array_add (targets, g_strdup ("/domain/cpu"));
+
+  hangar_domain_doc_set_cpu_custom_model (doc, "qemu64");
+
+  g_assert_cmpstr (hangar_domain_doc_get_cpu_mode (doc), ==, "custom");
+  g_assert_cmpstr (hangar_domain_doc_get_cpu_model (doc), ==, "qemu64");
+
+  return EDIT_APPLIED;
+}
+
+static unsigned
+count_interfaces (HangarDomainDoc *doc)
+{
+  return hangar_domain_doc_count_devices (doc, "interface");
+}
+
+static EditResult
+edit_interface_user (HangarDomainDoc  *doc,
+                     unsigned          index,
+                     GPtrArray        *targets,
+                     GError          **error)
+{
+  g_ptr_array_add (targets, hangar_domain_doc_dup_device_path (doc,
+                                                                "interface",
+                                                                index));
+
+  if (!hangar_domain_doc_set_interface_user (doc, index, error))
+    return EDIT_REFUSED;
+
+  g_assert_cmpstr (hangar_domain_doc_get_device_attr (doc, "interface", index,
+                                                      "type"), ==, "user");
+
+  return EDIT_APPLIED;
+}
+
+static EditResult
+edit_boot_menu (HangarDomainDoc  *doc,
+                unsigned          index,
+                GPtrArray        *targets,
+                GError          **error)
+{
+  g_autofree char *text = hangar_domain_doc_to_string (doc);
+  xmlDoc *parsed = parse_quietly (text, strlen (text));
+  xmlNode *root = xmlDocGetRootElement (parsed);
+  gboolean has_os = FALSE;
+  unsigned timeout = 0;
+
+  for (xmlNode *child = root->children; child != NULL; child = child->next)
+    {
+      if (child->type == XML_ELEMENT_NODE && child->ns == NULL &&
+          xmlStrEqual (child->name, BAD_CAST "os"))
+        has_os = TRUE;
+    }
+  xmlFreeDoc (parsed);
+
+  g_ptr_array_add (targets, g_strdup (has_os ? "/domain/os/bootmenu"
+                                              : "/domain/os"));
+
+  hangar_domain_doc_set_boot_menu (doc, TRUE, 5000);
+
+  g_assert_true (hangar_domain_doc_get_boot_menu (doc, &timeout));
+  g_assert_cmpuint (timeout, ==, 5000);
+
+  return EDIT_APPLIED;
+}
+
+static EditResult
+edit_hypervisor (HangarDomainDoc  *doc,
+                 unsigned          index,
+                 GPtrArray        *targets,
+                 GError          **error)
+{
+  const char *type = hangar_domain_doc_get_hypervisor (doc);
+  const char *wanted = g_strcmp0 (type, "qemu") == 0 ? "kvm" : "qemu";
+
+  g_ptr_array_add (targets, g_strdup ("/domain/@type"));
+
+  hangar_domain_doc_set_hypervisor (doc, wanted);
+
+  g_assert_cmpstr (hangar_domain_doc_get_hypervisor (doc), ==, wanted);
+
+  return EDIT_APPLIED;
+}
+
+static const Edit edits[] = {
+  { "memory", edit_memory_double, NULL },
+  { "memory-odd", edit_memory_odd, NULL },
+  { "vcpus-up", edit_vcpus_up, NULL },
+  { "vcpus-one", edit_vcpus_one, NULL },
+  { "cpu-custom-model", edit_cpu_model, NULL },
+  { "interface-user", edit_interface_user, count_interfaces },
+  { "boot-menu", edit_boot_menu, NULL },
+  { "hypervisor", edit_hypervisor, NULL },
+};
+
+typedef struct
+{
+  unsigned applied;
+  unsigned refused;
+  unsigned not_applicable;
+  unsigned created;
+  GHashTable *reasons;
+} EditCounts;
+
+/* Applies every edit to copies of @doc and checks each against the
+ * canonical form of the original. */
+static void
+check_edits (const char      *label,
+             HangarDomainDoc *doc,
+             const char      *original,
+             EditCounts      *counts)
+{
+  for (unsigned e = 0; e < G_N_ELEMENTS (edits); e++)
+    {
+      unsigned n = edits[e].count != NULL ? edits[e].count (doc) : 1;
+
+      if (n == 0)
+        counts[e].not_applicable++;
+
+      for (unsigned i = 0; i < n; i++)
+        {
+          g_autoptr(HangarDomainDoc) copy = hangar_domain_doc_copy (doc);
+          g_autoptr(GError) error = NULL;
+          g_autofree char *after = NULL;
+          g_autofree char *where = NULL;
+          g_autoptr(GPtrArray) targets = NULL;
+          EditResult result;
+
+          targets = g_ptr_array_new_with_free_func (g_free);
+          result = edits[e].apply (copy, i, targets, &error);
+          after = doc_canonical (copy);
+          where = g_strdup_printf ("%s: %s #%u", label, edits[e].name, i);
+
+          if (result == EDIT_REFUSED)
+            {
+              /* A refusal names what libvirt would object to, and leaves
+               * the document exactly as it was. */
+              g_assert_error (error, HANGAR_MODEL_ERROR,
+                              HANGAR_MODEL_ERROR_INVALID);
+              g_assert_cmpstr (after, ==, original);
+              counts[e].refused++;
+              g_hash_table_add (counts[e].reasons, g_strdup (error->message));
+              continue;
+            }
+
+          g_assert_no_error (error);
+          counts[e].applied++;
+          g_ptr_array_add (targets, NULL);
+          assert_only_targets_changed (where, original, after,
+                                       (const char **) targets->pdata);
+          counts[e].created +=
+            assert_placement (where, original, after,
+                              (const char **) targets->pdata);
+
+          /* The edited document loads again and says the same. */
+          {
+            g_autofree char *text = hangar_domain_doc_to_string (copy);
+            g_autoptr(HangarDomainDoc) again = NULL;
+            g_autofree char *again_text = NULL;
+
+            again = hangar_domain_doc_new_from_string (text, -1, where,
+                                                       &error);
+            g_assert_no_error (error);
+            again_text = hangar_domain_doc_to_string (again);
+            g_assert_cmpstr (again_text, ==, text);
+          }
+        }
+    }
+}
+
+/* Test: the whole corpus */
+
+typedef struct
+{
+  GPtrArray *files;
+  GHashTable *validation;   /* corpus-relative path → schema verdict */
+
+  unsigned domains;
+  unsigned two_documents;
+  unsigned two_document_parts;
+  unsigned after_text;
+  unsigned malformed;
+  GHashTable *malformed_reasons;  /* reason → an example message */
+  GHashTable *malformed_counts;   /* reason → count */
+  unsigned not_xml;
+  GHashTable *other_roots;  /* root name → count */
+
+  unsigned schema_invalid_loaded;
+  unsigned validation_listed;
+
+  EditCounts counts[G_N_ELEMENTS (edits)];
+} Corpus;
+
+static void
+load_validation (Corpus *corpus)
+{
+  g_autofree char *path = NULL;
+  g_autofree char *contents = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autoptr(GError) error = NULL;
+
+  corpus->validation = g_hash_table_new_full (g_str_hash, g_str_equal,
+                                              g_free, g_free);
+
+  path = g_build_filename (get_shared_dir (), "corpus", "libvirt-v4.0.0",
+                           "VALIDATION.tsv", NULL);
+  g_file_get_contents (path, &contents, NULL, &error);
+  g_assert_no_error (error);
+
+  lines = g_strsplit (contents, "\n", -1);
+  for (unsigned i = 1; lines[i] != NULL; i++)
+    {
+      g_auto(GStrv) fields = g_strsplit (lines[i], "\t", -1);
+
+      if (g_strv_length (fields) < 3)
+        continue;
+
+      /* Only well-formed files are listed; keep the schema verdict. */
+      g_assert_cmpstr (fields[1], ==, "yes");
+      g_hash_table_insert (corpus->validation,
+                           g_strconcat ("libvirt-v4.0.0/", fields[0], NULL),
+                           g_strdup (fields[2]));
+    }
+}
+
+/* Loads, saves and compares one domain document, then edits it. */
+static void
+check_domain_text (Corpus     *corpus,
+                   const char *label,
+                   const char *text,
+                   gsize       length)
+{
+  g_autoptr(HangarDomainDoc) doc = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *original = NULL;
+  g_autofree char *saved = NULL;
+  g_autofree char *saved_canonical = NULL;
+
+  doc = hangar_domain_doc_new_from_string (text, length, label, &error);
+  g_assert_no_error (error);
+
+  original = canonical (text, length);
+  saved = hangar_domain_doc_to_string (doc);
+  saved_canonical = canonical (saved, strlen (saved));
+
+  if (strcmp (original, saved_canonical) != 0)
+    {
+      g_test_message ("%s: load and save changed the document", label);
+      g_test_fail ();
+      return;
+    }
+
+  check_edits (label, doc, original, corpus->counts);
+}
+
+/* virt-install writes the install-phase and the boot-phase domain one
+ * after the other, sometimes after other text (a cloud-init file).  Split
+ * such a file where a line starts a <domain>; @leading_text tells whether
+ * something came before the first one. */
+static GPtrArray *
+split_documents (const char *text,
+                 gboolean   *leading_text)
+{
+  GPtrArray *parts = g_ptr_array_new_with_free_func (g_free);
+  const char *start = text;
+  const char *next;
+
+  *leading_text = !g_str_has_prefix (text, "<domain");
+  if (*leading_text)
+    {
+      start = strstr (text, "\n<domain");
+      if (start == NULL)
+        return parts;
+      start++;
+    }
+
+  while ((next = strstr (start, "\n<domain")) != NULL)
+    {
+      g_ptr_array_add (parts, g_strndup (start, next + 1 - start));
+      start = next + 1;
+    }
+  g_ptr_array_add (parts, g_strdup (start));
+
+  return parts;
+}
+
+static gboolean
+error_has_position (const GError *error,
+                    const char   *source,
+                    const char   *text)
+{
+  g_autofree char *prefix = g_strdup_printf ("%s:", source);
+  unsigned lines = 1;
+  unsigned line;
+  unsigned column;
+  char *end;
+
+  if (!g_str_has_prefix (error->message, prefix))
+    return FALSE;
+
+  line = strtoul (error->message + strlen (prefix), &end, 10);
+  if (*end != ':')
+    return FALSE;
+  column = strtoul (end + 1, &end, 10);
+  if (strncmp (end, ": ", 2) != 0 || end[2] == '\0')
+    return FALSE;
+
+  for (const char *p = text; *p != '\0'; p++)
+    lines += *p == '\n';
+
+  return line >= 1 && line <= lines && column >= 1;
+}
+
+static void
+check_corpus_file (Corpus     *corpus,
+                   const char *path)
+{
+  g_autoptr(HangarDomainDoc) doc = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *relative = NULL;
+  g_autofree char *basename = g_path_get_basename (path);
+  const char *corpus_dir;
+  const char *verdict;
+  gsize length;
+
+  corpus_dir = strstr (path, "/corpus/");
+  g_assert_nonnull (corpus_dir);
+  relative = g_strdup (corpus_dir + strlen ("/corpus/"));
+
+  if (!g_str_has_suffix (path, ".xml"))
+    {
+      corpus->not_xml++;
+      return;
+    }
+
+  g_file_get_contents (path, &text, &length, &error);
+  g_assert_no_error (error);
+
+  verdict = g_hash_table_lookup (corpus->validation, relative);
+  if (verdict != NULL)
+    corpus->validation_listed++;
+
+  doc = hangar_domain_doc_new_from_string (text, length, basename, &error);
+
+  if (doc != NULL)
+    {
+      g_clear_object (&doc);
+      corpus->domains++;
+      if (g_strcmp0 (verdict, "invalid") == 0)
+        corpus->schema_invalid_loaded++;
+      check_domain_text (corpus, relative, text, length);
+      return;
+    }
+
+  g_assert_nonnull (error);
+  g_assert_true (error->domain == HANGAR_MODEL_ERROR);
+
+  if (error->code == HANGAR_MODEL_ERROR_NOT_A_DOMAIN)
+    {
+      xmlDoc *other = parse_quietly (text, length);
+      xmlNode *root = xmlDocGetRootElement (other);
+      g_autofree char *tag = g_strdup_printf ("<%s>", root->name);
+      unsigned count;
+
+      g_assert_nonnull (strstr (error->message, tag));
+      g_assert_true (g_str_has_prefix (error->message, basename));
+
+      count = GPOINTER_TO_UINT (g_hash_table_lookup (corpus->other_roots,
+                                                     root->name));
+      g_hash_table_insert (corpus->other_roots, g_strdup ((char *) root->name),
+                           GUINT_TO_POINTER (count + 1));
+      xmlFreeDoc (other);
+      return;
+    }
+
+  g_assert_error (error, HANGAR_MODEL_ERROR, HANGAR_MODEL_ERROR_MALFORMED);
+
+  /* libvirt's own list says which files are well formed. */
+  if (verdict != NULL)
+    {
+      g_test_message ("%s: VALIDATION.tsv says well formed, but: %s",
+                      relative, error->message);
+      g_test_fail ();
+    }
+
+  if (!error_has_position (error, basename, text))
+    {
+      g_test_message ("%s: no line and column in “%s”", relative,
+                      error->message);
+      g_test_fail ();
+    }
+
+  {
+    gboolean leading_text;
+    g_autoptr(GPtrArray) parts = split_documents (text, &leading_text);
+    gboolean all_domains = parts->len >= 2;
+
+    for (unsigned i = 0; i < parts->len && all_domains; i++)
+      {
+        const char *part = parts->pdata[i];
+        g_autoptr(HangarDomainDoc) part_doc = NULL;
+
+        part_doc = hangar_domain_doc_new_from_string (part, -1, NULL, NULL);
+        all_domains = part_doc != NULL;
+      }
+
+    if (all_domains)
+      {
+        corpus->two_documents++;
+        if (leading_text)
+          corpus->after_text++;
+        for (unsigned i = 0; i < parts->len; i++)
+          {
+            const char *part = parts->pdata[i];
+            g_autofree char *label = g_strdup_printf ("%s (document %u)",
+                                                      relative, i + 1);
+
+            corpus->two_document_parts++;
+            check_domain_text (corpus, label, part, strlen (part));
+          }
+        return;
+      }
+  }
+
+  /* Group by the parser's reason, with one file as an example. */
+  {
+    const char *reason = strstr (error->message, ": ") + 2;
+    g_autofree char *prefix = NULL;
+
+    prefix = g_strndup (reason, strcspn (reason, ":'\"0123456789"));
+
+    corpus->malformed++;
+    if (!g_hash_table_contains (corpus->malformed_reasons, prefix))
+      g_hash_table_insert (corpus->malformed_reasons, g_strdup (prefix),
+                           g_strdup_printf ("e.g. %s", error->message));
+    g_hash_table_insert (corpus->malformed_counts, g_strdup (prefix),
+                         GUINT_TO_POINTER (GPOINTER_TO_UINT (
+                           g_hash_table_lookup (corpus->malformed_counts,
+                                                prefix)) + 1));
+  }
+}
+
+static void
+test_corpus (void)
+{
+  g_autofree char *corpus_dir = NULL;
+  g_autoptr(GString) roots = g_string_new (NULL);
+  GHashTableIter iter;
+  const char *name;
+  gpointer count;
+  unsigned others = 0;
+  Corpus corpus = { 0, };
+
+  corpus_dir = g_build_filename (get_shared_dir (), "corpus", NULL);
+  corpus.files = g_ptr_array_new_with_free_func (g_free);
+  corpus.other_roots = g_hash_table_new_full (g_str_hash, g_str_equal,
+                                              g_free, NULL);
+  corpus.malformed_reasons = g_hash_table_new_full (g_str_hash, g_str_equal,
+                                                    g_free, g_free);
+  corpus.malformed_counts = g_hash_table_new_full (g_str_hash, g_str_equal,
+                                                   g_free, NULL);
+  for (unsigned e = 0; e < G_N_ELEMENTS (edits); e++)
+    corpus.counts[e].reasons = g_hash_table_new_full (g_str_hash, g_str_equal,
+                                                      g_free, NULL);
+
+  collect_files (corpus_dir, corpus.files);
+  load_validation (&corpus);
+
+  for (unsigned i = 0; i < corpus.files->len; i++)
+    check_corpus_file (&corpus, corpus.files->pdata[i]);
+
+  g_hash_table_iter_init (&iter, corpus.other_roots);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &name, &count))
+    {
+      g_string_append_printf (roots, " %s %u", name, GPOINTER_TO_UINT (count));
+      others += GPOINTER_TO_UINT (count);
+    }
+
+  g_test_message ("corpus: %u files", corpus.files->len);
+  g_test_message ("  %u domain documents: round trip identical in C14N",
+                  corpus.domains);
+  g_test_message ("  %u files holding several domains (%u documents, "
+                  "%u files with other text first), each round-tripped",
+                  corpus.two_documents, corpus.two_document_parts,
+                  corpus.after_text);
+  g_test_message ("  %u other roots, refused as not a domain:%s", others,
+                  roots->str);
+  g_test_message ("  %u malformed, refused with line and column:",
+                  corpus.malformed);
+  g_hash_table_iter_init (&iter, corpus.malformed_counts);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &name, &count))
+    g_test_message ("    %3u %s (%s)", GPOINTER_TO_UINT (count), name,
+                    (char *) g_hash_table_lookup (corpus.malformed_reasons,
+                                                  name));
+  g_test_message ("  %u not XML (README, TSV)", corpus.not_xml);
+  g_test_message ("  VALIDATION.tsv: %u files listed and well formed, "
+                  "%u of the domains are schema-invalid there",
+                  corpus.validation_listed, corpus.schema_invalid_loaded);
+
+  for (unsigned e = 0; e < G_N_ELEMENTS (edits); e++)
+    {
+      EditCounts *c = &corpus.counts[e];
+      g_autoptr(GString) reasons = g_string_new (NULL);
+      GHashTableIter reason_iter;
+      const char *reason;
+
+      g_hash_table_iter_init (&reason_iter, c->reasons);
+      while (g_hash_table_iter_next (&reason_iter, (gpointer *) &reason, NULL))
+        g_string_append_printf (reasons, "\n      refused: %s", reason);
+
+      g_test_message ("  edit %-16s applied %u (creating %u elements), "
+                      "refused %u, no target in %u documents%s",
+                      edits[e].name, c->applied, c->created, c->refused,
+                      c->not_applicable, reasons->str);
+      g_assert_cmpuint (c->applied, >, 0);
+      g_hash_table_unref (c->reasons);
+    }
+
+  /* Every file is in exactly one category, none skipped unsaid. */
+  g_assert_cmpuint (corpus.domains + corpus.two_documents + others +
+                    corpus.malformed + corpus.not_xml, ==, corpus.files->len);
+  g_assert_cmpuint (corpus.domains, >, 1000);
+  g_assert_cmpuint (corpus.two_documents, >, 0);
+  g_assert_cmpuint (others, >, 0);
+  g_assert_cmpuint (corpus.malformed, >, 0);
+  g_assert_cmpuint (corpus.validation_listed,
+                    ==, g_hash_table_size (corpus.validation));
+
+  g_ptr_array_unref (corpus.files);
+  g_hash_table_unref (corpus.validation);
+  g_hash_table_unref (corpus.other_roots);
+  g_hash_table_unref (corpus.malformed_reasons);
+  g_hash_table_unref (corpus.malformed_counts);
+}
+
+/* Test: the seed domain */
+
+static void
+test_seed (void)
+{
+  g_autoptr(HangarDomainDoc) doc = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = seed_path ();
+  g_autofree char *device_path = NULL;
+  g_autofree char *text = NULL;
+  unsigned timeout = 0;
+
+  doc = hangar_domain_doc_new_from_file (path, &error);
+  g_assert_no_error (error);
+
+  g_assert_cmpstr (hangar_domain_doc_get_name (doc), ==, "gentoo-2");
+  g_assert_cmpstr (hangar_domain_doc_get_uuid (doc), ==,
+                   "e171ac3a-17a6-46ab-94a3-ba5ef25d4427");
+  g_assert_cmpstr (hangar_domain_doc_get_hypervisor (doc), ==, "kvm");
+  g_assert_cmpstr (hangar_domain_doc_get_arch (doc), ==, "x86_64");
+  g_assert_cmpuint (hangar_domain_doc_get_memory_kib (doc), ==, 524288);
+  g_assert_cmpuint (hangar_domain_doc_get_current_memory_kib (doc),
+                    ==, 524288);
+  g_assert_cmpuint (hangar_domain_doc_get_vcpus (doc), ==, 1);
+  g_assert_cmpuint (hangar_domain_doc_get_current_vcpus (doc), ==, 1);
+  g_assert_cmpstr (hangar_domain_doc_get_os_id (doc), ==,
+                   "http://gentoo.org/gentoo/rolling");
+  g_assert_cmpstr (hangar_domain_doc_get_cpu_mode (doc), ==,
+                   "host-passthrough");
+  g_assert_null (hangar_domain_doc_get_cpu_model (doc));
+  g_assert_cmpstr (hangar_domain_doc_get_graphics_type (doc), ==, "spice");
+  g_assert_false (hangar_domain_doc_get_boot_menu (doc, &timeout));
+
+  g_assert_cmpuint (hangar_domain_doc_count_devices (doc, "interface"), ==, 1);
+  g_assert_cmpstr (hangar_domain_doc_get_device_attr (doc, "interface", 0,
+                                                      "type"), ==, "network");
+  g_assert_null (hangar_domain_doc_get_device_attr (doc, "interface", 1,
+                                                    "type"));
+  device_path = hangar_domain_doc_dup_device_path (doc, "interface", 0);
+  g_assert_cmpstr (device_path, ==, "/domain/devices/interface[1]");
+
+  g_assert_cmpuint (hangar_domain_doc_count_devices (doc, "disk"), ==, 2);
+  g_assert_cmpuint (hangar_domain_doc_count_devices (doc, "redirdev"), ==, 2);
+  g_assert_cmpuint (hangar_domain_doc_count_devices (doc, "hostdev"), ==, 0);
+  g_assert_cmpstr (hangar_domain_doc_get_disk_source_file (doc, 0), ==,
+                   "/var/lib/libvirt/images/gentoo-2.qcow2");
+  g_assert_cmpstr (hangar_domain_doc_get_disk_driver_type (doc, 0), ==,
+                   "qcow2");
+  g_assert_cmpstr (hangar_domain_doc_get_device_attr (doc, "disk", 1,
+                                                      "device"), ==, "cdrom");
+  g_assert_null (hangar_domain_doc_get_disk_source_file (doc, 1));
+  g_assert_cmpstr (hangar_domain_doc_get_disk_driver_type (doc, 1), ==, "raw");
+  g_assert_null (hangar_domain_doc_get_disk_source_file (doc, 2));
+
+  /* The fixes the import offers on the embedded QEMU driver. */
+  g_assert_true (hangar_domain_doc_set_interface_user (doc, 0, &error));
+  g_assert_no_error (error);
+  hangar_domain_doc_set_hypervisor (doc, "qemu");
+  hangar_domain_doc_set_cpu_custom_model (doc, "qemu64");
+  hangar_domain_doc_set_boot_menu (doc, TRUE, 30000);
+
+  text = hangar_domain_doc_to_string (doc);
+  g_assert_true (g_str_has_prefix (text, "<domain type=\"qemu\">\n"));
+  assert_contains (text,
+                   "    <interface type=\"user\">\n"
+                   "      <mac address=\"52:54:00:87:e4:d0\"/>\n"
+                   "      <model type=\"virtio\"/>\n"
+                   "      <address type=\"pci\" domain=\"0x0000\" "
+                   "bus=\"0x01\" slot=\"0x00\" function=\"0x0\"/>\n"
+                   "    </interface>\n");
+  assert_contains (text,
+                   "  </features>\n"
+                   "  <cpu mode=\"custom\" match=\"exact\">\n"
+                   "    <model fallback=\"allow\">qemu64</model>\n"
+                   "  </cpu>\n"
+                   "  <clock offset=\"utc\">\n");
+  assert_contains (text,
+                   "    <boot dev=\"hd\"/>\n"
+                   "    <bootmenu enable=\"yes\" timeout=\"30000\"/>\n"
+                   "  </os>\n");
+  g_assert_true (hangar_domain_doc_get_boot_menu (doc, &timeout));
+  g_assert_cmpuint (timeout, ==, 30000);
+
+  g_assert_true (hangar_domain_doc_set_interface_user (doc, 0, &error));
+  g_assert_false (hangar_domain_doc_set_interface_user (doc, 1, &error));
+  g_assert_error (error, HANGAR_MODEL_ERROR, HANGAR_MODEL_ERROR_NOT_FOUND);
+}
+
+/* Test: malformed and foreign input */
+
+static void
+assert_malformed_at (const char *xml,
+                     const char *source,
+                     const char *position,
+                     const char *reason)
+{
+  g_autoptr(HangarDomainDoc) doc = NULL;
+  g_autoptr(GError) error = NULL;
+
+  doc = hangar_domain_doc_new_from_string (xml, -1, source, &error);
+  g_assert_null (doc);
+  g_assert_error (error, HANGAR_MODEL_ERROR, HANGAR_MODEL_ERROR_MALFORMED);
+
+  if (!g_str_has_prefix (error->message, position) ||
+      strstr (error->message, reason) == NULL)
+    {
+      g_test_message ("Expected “%s … %s”, got “%s”", position, reason,
+                      error->message);
+      g_test_fail ();
+    }
+}
+
+static char *
+replace_once (const char *text,
+              const char *old,
+              const char *replacement)
+{
+  const char *at = strstr (text, old);
+
+  g_assert_nonnull (at);
+
+  return g_strdup_printf ("%.*s%s%s", (int) (at - text), text, replacement,
+                          at + strlen (old));
+}
+
+static void
+test_malformed (void)
+{
+  g_autofree char *path = seed_path ();
+  g_autofree char *seed = NULL;
+  g_autofree char *mismatch = NULL;
+  g_autofree char *unbound = NULL;
+  g_autofree char *truncated = NULL;
+  g_autofree char *twice = NULL;
+  g_autoptr(HangarDomainDoc) doc = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_file_get_contents (path, &seed, NULL, &error);
+  g_assert_no_error (error);
+
+  /* Line 28 of the seed holds <on_reboot>: break its end tag. */
+  mismatch = replace_once (seed, "restart</on_reboot>", "restart</on_rebot>");
+  assert_malformed_at (mismatch, "gentoo-2.xml", "gentoo-2.xml:28:",
+                       "Opening and ending tag mismatch: on_reboot");
+
+  unbound = replace_once (seed, "<on_crash>destroy</on_crash>",
+                          "<oops:on_crash>destroy</oops:on_crash>");
+  assert_malformed_at (unbound, "gentoo-2.xml", "gentoo-2.xml:29:",
+                       "oops");
+
+  truncated = g_strndup (seed, strstr (seed, "<devices>") - seed);
+  assert_malformed_at (truncated, "gentoo-2.xml", "gentoo-2.xml:",
+                       "Premature end of data");
+
+  twice = g_strconcat (seed, "\n", seed, NULL);
+  assert_malformed_at (twice, "gentoo-2.xml", "gentoo-2.xml:",
+                       "Extra content at the end of the document");
+
+  assert_malformed_at ("", "empty.xml", "empty.xml:1:", "empty");
+  assert_malformed_at ("<domain><name>a</domain>", NULL, "line 1, column ",
+                       "mismatch");
+  assert_malformed_at ("<domain a='1' a='2'/>", "dup.xml", "dup.xml:1:",
+                       "redefined");
+  assert_malformed_at ("<domain>&undefined;</domain>", "entity.xml",
+                       "entity.xml:1:", "undefined");
+
+  doc = hangar_domain_doc_new_from_string ("<network>\n  <name>default"
+                                           "</name>\n</network>\n", -1,
+                                           "default.xml", &error);
+  g_assert_null (doc);
+  g_assert_error (error, HANGAR_MODEL_ERROR, HANGAR_MODEL_ERROR_NOT_A_DOMAIN);
+  g_assert_true (g_str_has_prefix (error->message, "default.xml:1:"));
+  g_assert_nonnull (strstr (error->message, "<network>"));
+  g_clear_error (&error);
+
+  doc = hangar_domain_doc_new_from_string ("<domain xmlns='urn:x'/>", -1,
+                                           "ns.xml", &error);
+  g_assert_null (doc);
+  g_assert_error (error, HANGAR_MODEL_ERROR, HANGAR_MODEL_ERROR_NOT_A_DOMAIN);
+  g_assert_nonnull (strstr (error->message, "urn:x"));
+  g_clear_error (&error);
+
+  doc = hangar_domain_doc_new_from_file ("/nonexistent/hangar.xml", &error);
+  g_assert_null (doc);
+  g_assert_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT);
+}
+
+/* Test: namespaces survive edits */
+
+static const char namespaced_xml[] =
+  "<?xml version='1.0' encoding='ISO-8859-1'?>\n"
+  "<!-- written by hand -->\n"
+  "<domain type='kvm' xmlns:qq='" QEMU_NS "'>\n"
+  "  <name>ns</name>\n"
+  "  <metadata>\n"
+  "    <libosinfo:libosinfo xmlns:libosinfo='urn:not-libosinfo'>\n"
+  "      <libosinfo:os id='urn:wrong'/>\n"
+  "    </libosinfo:libosinfo>\n"
+  "    <osi:libosinfo xmlns:osi='" LIBOSINFO_NS "'>\n"
+  "      <osi:os id='http://debian.org/debian/12'/>\n"
+  "    </osi:libosinfo>\n"
+  "    <app xmlns='http://example.org/app'><setting a='1'>caf\xe9</setting>"
+  "</app>\n"
+  "  </metadata>\n"
+  "  <!-- memory follows -->\n"
+  "  <memory unit='MiB'>1024</memory>\n"
+  "  <vcpu>2</vcpu>\n"
+  "  <os>\n"
+  "    <type arch='x86_64'>hvm</type>\n"
+  "  </os>\n"
+  "  <devices>\n"
+  "    <interface type='bridge'>\n"
+  "      <source bridge='br0'/>\n"
+  "      <x:extra xmlns:x='urn:x'/>\n"
+  "    </interface>\n"
+  "  </devices>\n"
+  "  <qq:commandline>\n"
+  "    <qq:arg value='-s'/>\n"
+  "  </qq:commandline>\n"
+  "</domain>\n";
+
+static void
+test_namespaces (void)
+{
+  g_autoptr(HangarDomainDoc) doc = load (namespaced_xml);
+  g_autofree char *original = canonical (namespaced_xml,
+                                         strlen (namespaced_xml));
+  g_autofree char *text = NULL;
+  g_autofree char *after = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *targets[] = {
+    "/domain/@type", "/domain/memory", "/domain/vcpu", "/domain/cpu",
+    "/domain/os/bootmenu", "/domain/devices/interface[1]", NULL
+  };
+  xmlDoc *parsed;
+  xmlNode *root;
+  xmlNode *last = NULL;
+
+  g_assert_cmpstr (hangar_domain_doc_get_os_id (doc), ==,
+                   "http://debian.org/debian/12");
+  g_assert_cmpuint (hangar_domain_doc_get_memory_kib (doc), ==, 1048576);
+
+  hangar_domain_doc_set_hypervisor (doc, "qemu");
+  g_assert_true (hangar_domain_doc_set_memory_kib (doc, 2097152, &error));
+  g_assert_true (hangar_domain_doc_set_vcpus (doc, 4, &error));
+  hangar_domain_doc_set_cpu_custom_model (doc, "qemu64");
+  hangar_domain_doc_set_boot_menu (doc, TRUE, 0);
+  g_assert_true (hangar_domain_doc_set_interface_user (doc, 0, &error));
+  g_assert_no_error (error);
+
+  after = doc_canonical (doc);
+  assert_only_targets_changed ("namespaces", original, after, targets);
+
+  /* The text went out as UTF-8, with the declaration saying so. */
+  text = hangar_domain_doc_to_string (doc);
+  g_assert_true (g_str_has_prefix (text, "<?xml version=\"1.0\" "
+                                         "encoding=\"UTF-8\"?>\n"));
+  assert_contains (text, "caf\xc3\xa9");
+  assert_contains (text, "<!-- written by hand -->");
+  assert_contains (text, "  <!-- memory follows -->\n"
+                         "  <memory unit=\"MiB\">2048</memory>\n");
+  assert_contains (text, "<qq:arg value=\"-s\"/>");
+  assert_contains (text, "<x:extra xmlns:x=\"urn:x\"/>");
+  assert_lacks (text, "br0");
+
+  /* The command line is still the QEMU namespace's, by URI. */
+  parsed = parse_quietly (text, strlen (text));
+  root = xmlDocGetRootElement (parsed);
+  for (xmlNode *child = root->children; child != NULL; child = child->next)
+    {
+      if (child->type == XML_ELEMENT_NODE)
+        last = child;
+    }
+  g_assert_nonnull (last);
+  g_assert_cmpstr ((char *) last->name, ==, "commandline");
+  g_assert_nonnull (last->ns);
+  g_assert_cmpstr ((char *) last->ns->href, ==, QEMU_NS);
+  g_assert_cmpstr ((char *) last->ns->prefix, ==, "qq");
+  xmlFreeDoc (parsed);
+
+  /* A libosinfo look-alike under another URI is not taken. */
+  {
+    g_autoptr(HangarDomainDoc) decoy = NULL;
+
+    decoy = load ("<domain><metadata><libosinfo:libosinfo xmlns:libosinfo="
+                  "'urn:x'><libosinfo:os id='urn:y'/></libosinfo:libosinfo>"
+                  "</metadata></domain>");
+    g_assert_null (hangar_domain_doc_get_os_id (decoy));
+  }
+}
+
+/* Test: round trip of the text itself */
+
+static void
+test_round_trip_text (void)
+{
+  const char *without_declaration = "<domain type='kvm'>\n"
+                                    "  <name>a</name>\n"
+                                    "</domain>";
+  g_autoptr(HangarDomainDoc) doc = load (without_declaration);
+  g_autofree char *text = hangar_domain_doc_to_string (doc);
+
+  g_assert_cmpstr (text, ==, "<domain type=\"kvm\">\n"
+                             "  <name>a</name>\n"
+                             "</domain>\n");
+}
+
+/* Test: memory units */
+
+static void
+test_memory_units (void)
+{
+  const struct {
+    const char *unit;
+    const char *value;
+    guint64 kib;
+  } cases[] = {
+    { NULL, "1024", 1024 },
+    { "KiB", "1024", 1024 },
+    { "k", "3", 3 },
+    { "K", "3", 3 },
+    { "kib", "5", 5 },
+    { "KB", "1024", 1000 },
+    { "kb", "2048", 2000 },
+    { "b", "1024", 1 },
+    { "bytes", "1025", 2 },
+    { "byte", "1", 1 },
+    { "MiB", "512", 524288 },
+    { "M", "1", 1024 },
+    { "MB", "1", 977 },
+    { "GiB", "1", 1048576 },
+    { "G", "2", 2097152 },
+    { "GB", "1", 976563 },
+    { "TiB", "1", G_GUINT64_CONSTANT (1073741824) },
+    { "T", "1", G_GUINT64_CONSTANT (1073741824) },
+    { "TB", "1", G_GUINT64_CONSTANT (976562500) },
+    { "PiB", "1", G_GUINT64_CONSTANT (1099511627776) },
+    { "EiB", "1", G_GUINT64_CONSTANT (1125899906842624) },
+    { "KiB", " 64 ", 64 },
+    { "bogus", "1", 0 },
+    { "KiB", "abc", 0 },
+    { "KiB", "-1", 0 },
+  };
+
+  for (unsigned i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *xml = NULL;
+      g_autoptr(HangarDomainDoc) doc = NULL;
+
+      if (cases[i].unit != NULL)
+        xml = g_strdup_printf ("<domain><memory unit='%s'>%s</memory>"
+                               "</domain>", cases[i].unit, cases[i].value);
+      else
+        xml = g_strdup_printf ("<domain><memory>%s</memory></domain>",
+                               cases[i].value);
+
+      doc = load (xml);
+      g_assert_cmpuint (hangar_domain_doc_get_memory_kib (doc),
+                        ==, cases[i].kib);
+    }
+}
+
+static void
+assert_memory_edit (const char *xml,
+                    guint64     kib,
+                    const char *expected)
+{
+  g_autoptr(HangarDomainDoc) doc = load (xml);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+
+  g_assert_true (hangar_domain_doc_set_memory_kib (doc, kib, &error));
+  g_assert_no_error (error);
+
+  text = hangar_domain_doc_to_string (doc);
+  g_assert_cmpstr (text, ==, expected);
+}
+
+static void
+assert_memory_refused (const char *xml,
+                       guint64     kib)
+{
+  g_autoptr(HangarDomainDoc) doc = load (xml);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *before = hangar_domain_doc_to_string (doc);
+  g_autofree char *after = NULL;
+
+  g_assert_false (hangar_domain_doc_set_memory_kib (doc, kib, &error));
+  g_assert_error (error, HANGAR_MODEL_ERROR, HANGAR_MODEL_ERROR_INVALID);
+
+  after = hangar_domain_doc_to_string (doc);
+  g_assert_cmpstr (after, ==, before);
+}
+
+static void
+test_memory_edit (void)
+{
+  /* The unit is kept where exact, else KiB. */
+  assert_memory_edit ("<domain><memory unit='GiB' dumpCore='off'>1</memory>"
+                      "</domain>", 2097152,
+                      "<domain><memory unit=\"GiB\" dumpCore=\"off\">2"
+                      "</memory></domain>\n");
+  assert_memory_edit ("<domain><memory unit='GiB'>1</memory></domain>",
+                      1572864,
+                      "<domain><memory unit=\"KiB\">1572864</memory>"
+                      "</domain>\n");
+  assert_memory_edit ("<domain><memory unit='MB'>1000</memory></domain>",
+                      1000000,
+                      "<domain><memory unit=\"MB\">1024</memory></domain>\n");
+  assert_memory_edit ("<domain><memory unit='b'>1024</memory></domain>", 3,
+                      "<domain><memory unit=\"b\">3072</memory></domain>\n");
+  assert_memory_edit ("<domain><memory>1024</memory></domain>", 4096,
+                      "<domain><memory>4096</memory></domain>\n");
+
+  /* currentMemory follows when equal, is lowered when above, else kept. */
+  assert_memory_edit ("<domain><memory>1024</memory>"
+                      "<currentMemory unit='MiB'>1</currentMemory></domain>",
+                      2048,
+                      "<domain><memory>2048</memory>"
+                      "<currentMemory unit=\"MiB\">2</currentMemory>"
+                      "</domain>\n");
+  assert_memory_edit ("<domain><memory>4096</memory>"
+                      "<currentMemory>1024</currentMemory></domain>", 8192,
+                      "<domain><memory>8192</memory>"
+                      "<currentMemory>1024</currentMemory></domain>\n");
+  assert_memory_edit ("<domain><memory>4096</memory>"
+                      "<currentMemory>2048</currentMemory></domain>", 1024,
+                      "<domain><memory>1024</memory>"
+                      "<currentMemory>1024</currentMemory></domain>\n");
+
+  /* A missing <memory> is created where libvirt writes it. */
+  assert_memory_edit ("<domain type='kvm'>\n"
+                      "  <name>m</name>\n"
+                      "  <uuid>0</uuid>\n"
+                      "  <vcpu>1</vcpu>\n"
+                      "</domain>", 1024,
+                      "<domain type=\"kvm\">\n"
+                      "  <name>m</name>\n"
+                      "  <uuid>0</uuid>\n"
+                      "  <memory unit=\"KiB\">1024</memory>\n"
+                      "  <vcpu>1</vcpu>\n"
+                      "</domain>\n");
+
+  assert_memory_refused ("<domain><memory>1024</memory></domain>", 0);
+  assert_memory_refused ("<domain><maxMemory slots='4'>4096</maxMemory>"
+                         "<memory>1024</memory></domain>", 8192);
+  assert_memory_refused ("<domain><memory>1024</memory><cpu><numa>"
+                         "<cell id='0' cpus='0' memory='1024'/></numa></cpu>"
+                         "</domain>", 2048);
+}
+
+/* Test: vCPUs */
+
+static void
+assert_vcpus_edit (const char *xml,
+                   unsigned    vcpus,
+                   const char *expected)
+{
+  g_autoptr(HangarDomainDoc) doc = load (xml);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+
+  g_assert_true (hangar_domain_doc_set_vcpus (doc, vcpus, &error));
+  g_assert_no_error (error);
+
+  text = hangar_domain_doc_to_string (doc);
+  g_assert_cmpstr (text, ==, expected);
+}
+
+static void
+assert_vcpus_refused (const char *xml,
+                      unsigned    vcpus)
+{
+  g_autoptr(HangarDomainDoc) doc = load (xml);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *before = hangar_domain_doc_to_string (doc);
+  g_autofree char *after = NULL;
+
+  g_assert_false (hangar_domain_doc_set_vcpus (doc, vcpus, &error));
+  g_assert_error (error, HANGAR_MODEL_ERROR, HANGAR_MODEL_ERROR_INVALID);
+
+  after = hangar_domain_doc_to_string (doc);
+  g_assert_cmpstr (after, ==, before);
+}
+
+static void
+test_vcpus_edit (void)
+{
+  assert_vcpus_edit ("<domain><vcpu placement='static' cpuset='0-3' "
+                     "current='2'>4</vcpu></domain>", 8,
+                     "<domain><vcpu placement=\"static\" cpuset=\"0-3\" "
+                     "current=\"2\">8</vcpu></domain>\n");
+  assert_vcpus_edit ("<domain><vcpu current='2'>4</vcpu></domain>", 1,
+                     "<domain><vcpu current=\"1\">1</vcpu></domain>\n");
+  assert_vcpus_edit ("<domain><vcpu current='4'>4</vcpu></domain>", 6,
+                     "<domain><vcpu current=\"6\">6</vcpu></domain>\n");
+
+  /* The topology is refitted: sockets first, then cores. */
+  assert_vcpus_edit ("<domain><vcpu>4</vcpu><cpu><topology sockets='1' "
+                     "cores='2' threads='2'/></cpu></domain>", 8,
+                     "<domain><vcpu>8</vcpu><cpu><topology sockets=\"2\" "
+                     "cores=\"2\" threads=\"2\"/></cpu></domain>\n");
+  assert_vcpus_edit ("<domain><vcpu>4</vcpu><cpu><topology sockets='2' "
+                     "dies='1' cores='1' threads='2'/></cpu></domain>", 6,
+                     "<domain><vcpu>6</vcpu><cpu><topology sockets=\"3\" "
+                     "dies=\"1\" cores=\"1\" threads=\"2\"/></cpu>"
+                     "</domain>\n");
+  assert_vcpus_edit ("<domain><vcpu>4</vcpu><cpu><topology sockets='1' "
+                     "cores='2' threads='2'/></cpu></domain>", 5,
+                     "<domain><vcpu>5</vcpu><cpu><topology sockets=\"1\" "
+                     "cores=\"5\" threads=\"1\"/></cpu></domain>\n");
+
+  /* A missing <vcpu> is created after the memory, indented like it. */
+  assert_vcpus_edit ("<domain type='kvm'>\n"
+                     "  <name>v</name>\n"
+                     "  <memory unit='KiB'>1024</memory>\n"
+                     "  <currentMemory unit='KiB'>1024</currentMemory>\n"
+                     "  <os>\n"
+                     "    <type>hvm</type>\n"
+                     "  </os>\n"
+                     "</domain>\n", 2,
+                     "<domain type=\"kvm\">\n"
+                     "  <name>v</name>\n"
+                     "  <memory unit=\"KiB\">1024</memory>\n"
+                     "  <currentMemory unit=\"KiB\">1024</currentMemory>\n"
+                     "  <vcpu placement=\"static\">2</vcpu>\n"
+                     "  <os>\n"
+                     "    <type>hvm</type>\n"
+                     "  </os>\n"
+                     "</domain>\n");
+
+  assert_vcpus_refused ("<domain><vcpu>2</vcpu></domain>", 0);
+  assert_vcpus_refused ("<domain><vcpu>2</vcpu><vcpus><vcpu id='0' "
+                        "enabled='yes'/><vcpu id='1' enabled='no'/></vcpus>"
+                        "</domain>", 4);
+  assert_vcpus_refused ("<domain><vcpu>4</vcpu><cpu><numa><cell id='0' "
+                        "cpus='0-1'/><cell id='1' cpus='2,3'/></numa></cpu>"
+                        "</domain>", 3);
+}
+
+/* Test: elements created in libvirt's order */
+
+static void
+test_create_in_order (void)
+{
+  g_autoptr(HangarDomainDoc) doc = NULL;
+  g_autoptr(HangarDomainDoc) compact = NULL;
+  g_autoptr(HangarDomainDoc) tabs = NULL;
+  g_autoptr(HangarDomainDoc) empty = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *compact_text = NULL;
+  g_autofree char *tabs_text = NULL;
+  g_autofree char *empty_text = NULL;
+
+  doc = load ("<domain type='kvm'>\n"
+              "  <name>o</name>\n"
+              "  <memory unit='KiB'>1024</memory>\n"
+              "\n"
+              "  <os>\n"
+              "    <type>hvm</type>\n"
+              "    <boot dev='cdrom'/>\n"
+              "    <boot dev='hd'/>\n"
+              "    <smbios mode='host'/>\n"
+              "  </os>\n"
+              "  <foo:bar xmlns:foo='urn:foo'/>\n"
+              "  <devices/>\n"
+              "</domain>\n");
+  hangar_domain_doc_set_boot_menu (doc, TRUE, 3000);
+  hangar_domain_doc_set_cpu_custom_model (doc, "qemu64");
+  text = hangar_domain_doc_to_string (doc);
+  g_assert_cmpstr (text, ==,
+                   "<domain type=\"kvm\">\n"
+                   "  <name>o</name>\n"
+                   "  <memory unit=\"KiB\">1024</memory>\n"
+                   "\n"
+                   "  <os>\n"
+                   "    <type>hvm</type>\n"
+                   "    <boot dev=\"cdrom\"/>\n"
+                   "    <boot dev=\"hd\"/>\n"
+                   "    <bootmenu enable=\"yes\" timeout=\"3000\"/>\n"
+                   "    <smbios mode=\"host\"/>\n"
+                   "  </os>\n"
+                   "  <cpu mode=\"custom\" match=\"exact\">\n"
+                   "    <model fallback=\"allow\">qemu64</model>\n"
+                   "  </cpu>\n"
+                   "  <foo:bar xmlns:foo=\"urn:foo\"/>\n"
+                   "  <devices/>\n"
+                   "</domain>\n");
+
+  /* Turning the menu off keeps the element, as libvirt would write it. */
+  hangar_domain_doc_set_boot_menu (doc, FALSE, 0);
+  g_clear_pointer (&text, g_free);
+  text = hangar_domain_doc_to_string (doc);
+  assert_contains (text, "<bootmenu enable=\"no\"/>");
+
+  compact = load ("<domain><name>c</name><os><type>hvm</type></os>"
+                  "<cpu mode='host-passthrough' check='none'><cache "
+                  "mode='passthrough'/><topology sockets='1' cores='1' "
+                  "threads='1'/></cpu></domain>");
+  g_assert_true (hangar_domain_doc_set_vcpus (compact, 1, NULL));
+  hangar_domain_doc_set_boot_menu (compact, TRUE, 0);
+  hangar_domain_doc_set_cpu_custom_model (compact, "qemu64");
+  compact_text = hangar_domain_doc_to_string (compact);
+  g_assert_cmpstr (compact_text, ==,
+                   "<domain><name>c</name>"
+                   "<vcpu placement=\"static\">1</vcpu>"
+                   "<os><type>hvm</type><bootmenu enable=\"yes\"/></os>"
+                   "<cpu mode=\"custom\" match=\"exact\">"
+                   "<model fallback=\"allow\">qemu64</model>"
+                   "<topology sockets=\"1\" cores=\"1\" threads=\"1\"/>"
+                   "</cpu></domain>\n");
+
+  tabs = load ("<domain>\n\t<name>t</name>\n\t<os/>\n</domain>");
+  hangar_domain_doc_set_boot_menu (tabs, TRUE, 0);
+  tabs_text = hangar_domain_doc_to_string (tabs);
+  g_assert_cmpstr (tabs_text, ==,
+                   "<domain>\n\t<name>t</name>\n\t<os>\n"
+                   "\t\t<bootmenu enable=\"yes\"/>\n\t</os>\n</domain>\n");
+
+  empty = load ("<domain/>");
+  hangar_domain_doc_set_cpu_custom_model (empty, "qemu64");
+  empty_text = hangar_domain_doc_to_string (empty);
+  g_assert_cmpstr (empty_text, ==,
+                   "<domain>\n"
+                   "  <cpu mode=\"custom\" match=\"exact\">\n"
+                   "    <model fallback=\"allow\">qemu64</model>\n"
+                   "  </cpu>\n"
+                   "</domain>\n");
+}
+
+/* Test: interface to user-mode networking */
+
+static void
+test_interface_user (void)
+{
+  g_autoptr(HangarDomainDoc) doc = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+
+  doc = load ("<domain>\n"
+              "  <devices>\n"
+              "    <interface type='direct' trustGuestRxFilters='yes'>\n"
+              "      <mac address='52:54:00:00:00:01'/>\n"
+              "      <source dev='eth0' mode='vepa'/>\n"
+              "      <virtualport type='802.1Qbg'>\n"
+              "        <parameters managerid='11'/>\n"
+              "      </virtualport>\n"
+              "      <target dev='macvtap0'/>\n"
+              "      <model type='virtio'/>\n"
+              "      <driver name='vhost' queues='4' txmode='iothread'/>\n"
+              "      <bandwidth><inbound average='1000'/></bandwidth>\n"
+              "      <filterref filter='clean-traffic'/>\n"
+              "      <!-- kept -->\n"
+              "      <boot order='2'/>\n"
+              "      <link state='down'/>\n"
+              "      <mtu size='1400'/>\n"
+              "      <rom bar='off'/>\n"
+              "      <x:note xmlns:x='urn:x'>kept</x:note>\n"
+              "      <alias name='ua-net'/>\n"
+              "      <address type='pci' slot='0x03'/>\n"
+              "    </interface>\n"
+              "  </devices>\n"
+              "</domain>\n");
+
+  g_assert_true (hangar_domain_doc_set_interface_user (doc, 0, &error));
+  g_assert_no_error (error);
+
+  text = hangar_domain_doc_to_string (doc);
+  g_assert_cmpstr (text, ==,
+                   "<domain>\n"
+                   "  <devices>\n"
+                   "    <interface type=\"user\">\n"
+                   "      <mac address=\"52:54:00:00:00:01\"/>\n"
+                   "      <model type=\"virtio\"/>\n"
+                   "      <driver name=\"vhost\" txmode=\"iothread\"/>\n"
+                   "      <!-- kept -->\n"
+                   "      <boot order=\"2\"/>\n"
+                   "      <link state=\"down\"/>\n"
+                   "      <mtu size=\"1400\"/>\n"
+                   "      <rom bar=\"off\"/>\n"
+                   "      <x:note xmlns:x=\"urn:x\">kept</x:note>\n"
+                   "      <alias name=\"ua-net\"/>\n"
+                   "      <address type=\"pci\" slot=\"0x03\"/>\n"
+                   "    </interface>\n"
+                   "  </devices>\n"
+                   "</domain>\n");
+
+  /* A host device's assignment driver goes with it. */
+  g_clear_object (&doc);
+  g_clear_pointer (&text, g_free);
+  doc = load ("<domain><devices>"
+              "<interface type='hostdev' managed='yes'>"
+              "<driver name='vfio'/>"
+              "<source><address type='pci' bus='0x02'/></source>"
+              "<mac address='52:54:00:00:00:02'/>"
+              "</interface>"
+              "<interface type='user'><model type='e1000'/></interface>"
+              "</devices></domain>");
+  g_assert_true (hangar_domain_doc_set_interface_user (doc, 0, &error));
+  g_assert_true (hangar_domain_doc_set_interface_user (doc, 1, &error));
+  g_assert_no_error (error);
+  text = hangar_domain_doc_to_string (doc);
+  g_assert_cmpstr (text, ==,
+                   "<domain><devices>"
+                   "<interface type=\"user\">"
+                   "<driver/>"
+                   "<mac address=\"52:54:00:00:00:02\"/>"
+                   "</interface>"
+                   "<interface type=\"user\"><model type=\"e1000\"/>"
+                   "</interface>"
+                   "</devices></domain>\n");
+}
+
+/* Test: copies are independent, strings outlive edits */
+
+static void
+test_copy (void)
+{
+  g_autoptr(HangarDomainDoc) doc = NULL;
+  g_autoptr(HangarDomainDoc) copy = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  const char *hypervisor;
+
+  doc = load ("<domain type='kvm'><name>a</name><memory>1024</memory>"
+              "</domain>");
+  before = hangar_domain_doc_to_string (doc);
+  hypervisor = hangar_domain_doc_get_hypervisor (doc);
+
+  copy = hangar_domain_doc_copy (doc);
+  g_assert_true (hangar_domain_doc_set_memory_kib (copy, 2048, NULL));
+  hangar_domain_doc_set_hypervisor (copy, "qemu");
+  hangar_domain_doc_set_hypervisor (doc, "xen");
+
+  g_assert_cmpstr (hypervisor, ==, "kvm");
+  g_assert_cmpuint (hangar_domain_doc_get_memory_kib (doc), ==, 1024);
+  g_assert_cmpuint (hangar_domain_doc_get_memory_kib (copy), ==, 2048);
+  g_assert_cmpstr (hangar_domain_doc_get_hypervisor (copy), ==, "qemu");
+
+  hangar_domain_doc_set_hypervisor (doc, "kvm");
+  after = hangar_domain_doc_to_string (doc);
+  g_assert_cmpstr (after, ==, before);
+
+  g_object_add_weak_pointer (G_OBJECT (copy), (gpointer *) &copy);
+  g_object_unref (copy);
+  g_assert_null (copy);
+}
+
+/* Test: the diff helper itself catches changes outside the target */
+
+static void
+test_diff_helper (void)
+{
+  const char *before = "<domain><name>a</name><memory>1</memory></domain>";
+  const char *same = "<domain><name>a</name><memory>2</memory></domain>";
+  const char *other = "<domain><name>b</name><memory>2</memory></domain>";
+  const char *targets[] = { "/domain/memory", NULL };
+
+  if (g_test_subprocess ())
+    {
+      assert_only_targets_changed ("diff", before, other, targets);
+      return;
+    }
+
+  assert_only_targets_changed ("diff", before, same, targets);
+
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_failed ();
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/hangar/domain-doc/seed", test_seed);
+  g_test_add_func ("/hangar/domain-doc/malformed", test_malformed);
+  g_test_add_func ("/hangar/domain-doc/namespaces", test_namespaces);
+  g_test_add_func ("/hangar/domain-doc/round-trip-text", test_round_trip_text);
+  g_test_add_func ("/hangar/domain-doc/memory-units", test_memory_units);
+  g_test_add_func ("/hangar/domain-doc/memory-edit", test_memory_edit);
+  g_test_add_func ("/hangar/domain-doc/vcpus-edit", test_vcpus_edit);
+  g_test_add_func ("/hangar/domain-doc/create-in-order", test_create_in_order);
+  g_test_add_func ("/hangar/domain-doc/interface-user", test_interface_user);
+  g_test_add_func ("/hangar/domain-doc/copy", test_copy);
+  g_test_add_func ("/hangar/domain-doc/diff-helper", test_diff_helper);
+  g_test_add_func ("/hangar/domain-doc/corpus", test_corpus);
+
+  return g_test_run ();
+}

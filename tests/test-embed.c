@@ -1,0 +1,724 @@
+/* test-embed.c
+ *
+ * Copyright 2026 The Hangar authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "test-embed"
+
+#include "config.h"
+
+#include <errno.h>
+#include <glib/gstdio.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <utime.h>
+
+#include "hangar-connection.h"
+#include "hangar-domain.h"
+#include "hangar-domain-doc.h"
+#include "hangar-start-check.h"
+#include "hangar-virt-error.h"
+
+/* The embedded QEMU driver with real guests under TCG.
+ *
+ * Only one process can hold an embed root, and QEMU outlives the process
+ * that started it: each run uses a short private root under /tmp (UNIX
+ * socket paths are limited in length) with a marker naming the test's pid,
+ * destroys what it started in the fixture's teardown, and at start kills
+ * the guests of roots whose test died without a teardown. */
+
+#define TIMEOUT_SECONDS 120
+#define ROOT_TEMPLATE "hg-XXXXXX"
+#define MARKER "hangar-test-embed.pid"
+#define SEED_DISK "/var/lib/libvirt/images/gentoo-2.qcow2"
+#define GIB (G_GUINT64_CONSTANT (1024) * 1024 * 1024)
+
+typedef struct
+{
+  char             *root;
+  HangarConnection *connection;
+} Fixture;
+
+
+/* Waiting on the main loop, never by sleeping */
+
+typedef gboolean (*Condition) (gpointer data);
+
+static gboolean
+timeout_cb (gpointer data)
+{
+  gboolean *timed_out = data;
+
+  *timed_out = TRUE;
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+wait_until (Condition   condition,
+            gpointer    data,
+            const char *what)
+{
+  gboolean timed_out = FALSE;
+  unsigned id;
+
+  id = g_timeout_add_seconds (TIMEOUT_SECONDS, timeout_cb, &timed_out);
+
+  while (!condition (data) && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+
+  if (timed_out)
+    g_error ("Timed out waiting for %s", what);
+
+  g_source_remove (id);
+}
+
+static gboolean
+result_arrived (gpointer data)
+{
+  return *(GAsyncResult **)data != NULL;
+}
+
+static void
+store_result_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  GAsyncResult **slot = user_data;
+
+  *slot = g_object_ref (result);
+}
+
+static GAsyncResult *
+wait_for_result (GAsyncResult **slot)
+{
+  wait_until (result_arrived, slot, "an asynchronous call");
+
+  return g_steal_pointer (slot);
+}
+
+typedef struct
+{
+  HangarDomain      *domain;
+  HangarDomainState  state;
+} StateWait;
+
+static gboolean
+state_reached (gpointer data)
+{
+  StateWait *wait = data;
+
+  return hangar_domain_get_state (wait->domain) == wait->state;
+}
+
+static void
+wait_for_state (HangarDomain      *domain,
+                HangarDomainState  state)
+{
+  StateWait wait = { domain, state };
+
+  wait_until (state_reached, &wait, hangar_domain_state_to_label (state));
+}
+
+
+/* Files */
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = NULL;
+  const char *name;
+
+  if (g_file_test (path, G_FILE_TEST_IS_SYMLINK) || !g_file_test (path, G_FILE_TEST_IS_DIR))
+    {
+      g_unlink (path);
+      return;
+    }
+
+  dir = g_dir_open (path, 0, NULL);
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      remove_tree (child);
+    }
+
+  g_rmdir (path);
+}
+
+static gboolean
+process_alive (GPid pid)
+{
+  return pid > 0 && (kill (pid, 0) == 0 || errno == EPERM);
+}
+
+/* Whether process @pid runs with @needle in its command line, so that a
+ * reused pid is never taken for a guest. */
+static gboolean
+process_mentions (GPid        pid,
+                  const char *needle)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/cmdline", (int)pid);
+  g_autofree char *cmdline = NULL;
+  gsize length;
+
+  if (!g_file_get_contents (path, &cmdline, &length, NULL))
+    return FALSE;
+
+  for (gsize i = 0; i + 1 < length; i++)
+    if (cmdline[i] == '\0')
+      cmdline[i] = ' ';
+
+  return strstr (cmdline, needle) != NULL;
+}
+
+static void
+kill_guests_under (const char *dir,
+                   const char *root)
+{
+  g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (listing != NULL && (name = g_dir_read_name (listing)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_autofree char *text = NULL;
+      GPid pid;
+
+      if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
+        {
+          kill_guests_under (path, root);
+          continue;
+        }
+
+      if (!g_str_has_suffix (name, ".pid") || !g_file_get_contents (path, &text, NULL, NULL))
+        continue;
+
+      pid = (GPid)g_ascii_strtoll (text, NULL, 10);
+      if (process_alive (pid) && process_mentions (pid, root))
+        {
+          g_test_message ("Killing leftover QEMU %d of %s", (int)pid, root);
+          kill (pid, SIGKILL);
+        }
+    }
+}
+
+/* Roots of earlier runs whose test process is gone: their guests would
+ * run forever. */
+static void
+clean_leftovers (void)
+{
+  g_autoptr(GDir) tmp = g_dir_open (g_get_tmp_dir (), 0, NULL);
+  const char *name;
+
+  while (tmp != NULL && (name = g_dir_read_name (tmp)) != NULL)
+    {
+      g_autofree char *root = NULL;
+      g_autofree char *marker = NULL;
+      g_autofree char *text = NULL;
+      g_autofree char *run = NULL;
+
+      if (!g_str_has_prefix (name, "hg-"))
+        continue;
+
+      root = g_build_filename (g_get_tmp_dir (), name, NULL);
+      marker = g_build_filename (root, MARKER, NULL);
+      if (!g_file_get_contents (marker, &text, NULL, NULL))
+        continue;
+
+      if (process_alive ((GPid)g_ascii_strtoll (text, NULL, 10)))
+        continue;
+
+      run = g_build_filename (root, "run", NULL);
+      kill_guests_under (run, root);
+      remove_tree (root);
+    }
+}
+
+
+/* Fixture: a private root and an open connection */
+
+static void
+destroy_everything (HangarConnection *connection)
+{
+  GListModel *domains = hangar_connection_get_domains (connection);
+
+  for (unsigned i = g_list_model_get_n_items (domains); i > 0; i--)
+    {
+      g_autoptr(HangarDomain) domain = g_list_model_get_item (domains, i - 1);
+      g_autoptr(GAsyncResult) result = NULL;
+      GAsyncResult *slot = NULL;
+
+      if (hangar_domain_get_state (domain) != HANGAR_DOMAIN_STATE_SHUTOFF)
+        {
+          hangar_domain_force_off_async (domain, NULL, store_result_cb, &slot);
+          result = wait_for_result (&slot);
+          if (!hangar_domain_force_off_finish (domain, result, NULL))
+            g_test_message ("Could not force “%s” off", hangar_domain_get_name (domain));
+          g_clear_object (&result);
+        }
+
+      if (hangar_domain_get_persistent (domain))
+        {
+          hangar_domain_undefine_async (domain, NULL, store_result_cb, &slot);
+          result = wait_for_result (&slot);
+          hangar_domain_undefine_finish (domain, result, NULL);
+        }
+    }
+}
+
+/* libvirt keeps the embedded driver of the first root a process opens
+ * until the process exits ("already open with path …" for any other), so
+ * the tests share one root and one connection. */
+static char             *shared_root;
+static HangarConnection *shared_connection;
+
+static void
+open_shared_connection (void)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *marker = NULL;
+  g_autofree char *pid = NULL;
+  g_autofree char *uri = NULL;
+  GAsyncResult *slot = NULL;
+
+  shared_root = g_dir_make_tmp (ROOT_TEMPLATE, &error);
+  g_assert_no_error (error);
+
+  marker = g_build_filename (shared_root, MARKER, NULL);
+  pid = g_strdup_printf ("%d\n", (int)getpid ());
+  g_file_set_contents (marker, pid, -1, &error);
+  g_assert_no_error (error);
+
+  uri = hangar_connection_prepare_embed_root (shared_root, &error);
+  g_assert_no_error (error);
+
+  /* The first open of a fresh root probes QEMU: a few seconds. */
+  shared_connection = hangar_connection_new (uri);
+  hangar_connection_open_async (shared_connection, NULL, store_result_cb, &slot);
+  result = wait_for_result (&slot);
+  hangar_connection_open_finish (shared_connection, result, &error);
+  g_assert_no_error (error);
+}
+
+static void
+close_shared_connection (void)
+{
+  g_autofree char *run = NULL;
+
+  if (shared_connection != NULL)
+    {
+      destroy_everything (shared_connection);
+      hangar_connection_close (shared_connection);
+      g_clear_object (&shared_connection);
+    }
+
+  if (shared_root != NULL)
+    {
+      /* Guests were destroyed through libvirt; a survivor is killed here. */
+      run = g_build_filename (shared_root, "run", NULL);
+      kill_guests_under (run, shared_root);
+      remove_tree (shared_root);
+      g_clear_pointer (&shared_root, g_free);
+    }
+}
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  if (shared_connection == NULL)
+    open_shared_connection ();
+
+  fixture->root = g_strdup (shared_root);
+  fixture->connection = g_object_ref (shared_connection);
+
+  /* Each test starts from an empty host. */
+  destroy_everything (fixture->connection);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  destroy_everything (fixture->connection);
+  g_clear_object (&fixture->connection);
+  g_free (fixture->root);
+}
+
+
+/* Helpers on the API under test */
+
+static GPtrArray *
+start_check (HangarConnection *connection,
+             HangarDomainDoc  *doc)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  GAsyncResult *slot = NULL;
+  GPtrArray *problems;
+
+  hangar_start_check_async (connection, doc, NULL, store_result_cb, &slot);
+  result = wait_for_result (&slot);
+  problems = hangar_start_check_finish (result, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (problems);
+
+  for (unsigned i = 0; i < problems->len; i++)
+    {
+      HangarStartProblem *problem = g_ptr_array_index (problems, i);
+
+      g_test_message ("%s: %s [%s]", hangar_start_problem_get_path (problem),
+                      hangar_start_problem_get_message (problem),
+                      hangar_start_problem_get_fix_label (problem));
+    }
+
+  return problems;
+}
+
+static HangarStartProblem *
+find_problem (GPtrArray              *problems,
+              HangarStartProblemKind  kind)
+{
+  for (unsigned i = 0; i < problems->len; i++)
+    {
+      HangarStartProblem *problem = g_ptr_array_index (problems, i);
+
+      if (hangar_start_problem_get_kind (problem) == kind)
+        return problem;
+    }
+
+  return NULL;
+}
+
+static void
+fix (HangarStartProblem *problem,
+     HangarDomainDoc    *doc)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  GAsyncResult *slot = NULL;
+
+  hangar_start_problem_fix_async (problem, doc, NULL, store_result_cb, &slot);
+  result = wait_for_result (&slot);
+  g_assert_true (hangar_start_problem_fix_finish (problem, result, &error));
+  g_assert_no_error (error);
+}
+
+static gboolean
+host_has_hardware_virt (HangarConnection *connection)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *host_caps = NULL;
+  GAsyncResult *slot = NULL;
+
+  hangar_connection_load_capabilities_async (connection, "qemu", "x86_64", NULL, NULL,
+                                             store_result_cb, &slot);
+  result = wait_for_result (&slot);
+  g_assert_true (hangar_connection_load_capabilities_finish (connection, result, &host_caps,
+                                                            NULL, NULL, &error));
+  g_assert_no_error (error);
+
+  return strstr (host_caps, "<feature name='vmx'/>") != NULL ||
+         strstr (host_caps, "<feature name='svm'/>") != NULL;
+}
+
+/* The seed domain, with its disk moved to @root/@test/images. */
+static HangarDomainDoc *
+load_seed (const char  *root,
+           const char  *test,
+           char       **disk)
+{
+  g_autofree char *path = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr(GError) error = NULL;
+  GString *xml;
+  HangarDomainDoc *doc;
+
+  /* Set by tests/meson.build. */
+  g_assert_nonnull (g_getenv ("HANGAR_SHARED_DIR"));
+  path = g_build_filename (g_getenv ("HANGAR_SHARED_DIR"), "seed", "gentoo-2.xml", NULL);
+  g_file_get_contents (path, &text, NULL, &error);
+  g_assert_no_error (error);
+
+  *disk = g_build_filename (root, test, "images", "gentoo-2.qcow2", NULL);
+  xml = g_string_new (text);
+  g_assert_cmpuint (g_string_replace (xml, SEED_DISK, *disk, 0), ==, 1);
+
+  doc = hangar_domain_doc_new_from_string (xml->str, xml->len, "gentoo-2.xml", &error);
+  g_assert_no_error (error);
+  g_string_free (xml, TRUE);
+
+  return doc;
+}
+
+
+/* Tests */
+
+static void
+test_prepare_root (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *root = NULL;
+  g_autofree char *uri = NULL;
+  g_autofree char *again = NULL;
+  g_autofree char *conf_path = NULL;
+  g_autofree char *conf = NULL;
+  struct utimbuf old_times = { 1000000000, 1000000000 };
+  struct stat st;
+
+  root = g_dir_make_tmp (ROOT_TEMPLATE, &error);
+  g_assert_no_error (error);
+
+  uri = hangar_connection_prepare_embed_root (root, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (uri, "qemu:///embed?root=/"));
+  g_assert_true (g_str_has_suffix (uri, root));
+
+  conf_path = g_build_filename (root, "etc", "qemu.conf", NULL);
+  g_file_get_contents (conf_path, &conf, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (conf, "stdio_handler = \"file\"\n"));
+  if (geteuid () == 0)
+    {
+      g_assert_nonnull (strstr (conf, "user = \"root\"\n"));
+      g_assert_nonnull (strstr (conf, "group = \"root\"\n"));
+    }
+  else
+    {
+      g_assert_null (strstr (conf, "user ="));
+    }
+
+  /* Unchanged content is not written again. */
+  g_assert_cmpint (utime (conf_path, &old_times), ==, 0);
+  again = hangar_connection_prepare_embed_root (root, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (again, ==, uri);
+  g_assert_cmpint (g_stat (conf_path, &st), ==, 0);
+  g_assert_cmpint (st.st_mtime, ==, old_times.modtime);
+
+  /* Changed content is. */
+  g_file_set_contents (conf_path, "user = \"nobody\"\n", -1, &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&again, g_free);
+  again = hangar_connection_prepare_embed_root (root, &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&conf, g_free);
+  g_file_get_contents (conf_path, &conf, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (conf, "stdio_handler = \"file\"\n"));
+  g_assert_null (strstr (conf, "nobody"));
+
+  remove_tree (root);
+}
+
+static void
+test_cpu_mode (Fixture       *fixture,
+               gconstpointer  data)
+{
+  g_autoptr(HangarDomainDoc) doc = NULL;
+  g_autoptr(GPtrArray) problems = NULL;
+  g_autoptr(GPtrArray) after = NULL;
+  g_autofree char *disk = NULL;
+  HangarStartProblem *problem;
+
+  /* TCG as the tests write it, but with the seed's host-passthrough. */
+  doc = load_seed (fixture->root, "cpu-mode", &disk);
+  hangar_domain_doc_set_hypervisor (doc, "qemu");
+
+  problems = start_check (fixture->connection, doc);
+  problem = find_problem (problems, HANGAR_START_PROBLEM_CPU_MODE);
+  g_assert_nonnull (problem);
+  g_assert_null (find_problem (problems, HANGAR_START_PROBLEM_VIRT_TYPE));
+  g_assert_cmpstr (hangar_start_problem_get_path (problem), ==, "/domain/cpu");
+  g_assert_nonnull (strstr (hangar_start_problem_get_message (problem), "host-passthrough"));
+  g_assert_cmpstr (hangar_start_problem_get_fix_label (problem), ==, "Use CPU model qemu64");
+
+  fix (problem, doc);
+  g_assert_cmpstr (hangar_domain_doc_get_cpu_mode (doc), ==, "custom");
+  g_assert_cmpstr (hangar_domain_doc_get_cpu_model (doc), ==, "qemu64");
+
+  after = start_check (fixture->connection, doc);
+  g_assert_null (find_problem (after, HANGAR_START_PROBLEM_CPU_MODE));
+}
+
+static void
+test_seed (Fixture       *fixture,
+           gconstpointer  data)
+{
+  g_autoptr(HangarDomainDoc) doc = NULL;
+  g_autoptr(GPtrArray) problems = NULL;
+  g_autoptr(GPtrArray) remaining = NULL;
+  g_autoptr(HangarDomain) domain = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) shot = NULL;
+  g_autofree char *mime_type = NULL;
+  g_autofree char *disk = NULL;
+  g_autofree char *disk_path = NULL;
+  HangarStartProblem *problem;
+  GAsyncResult *slot = NULL;
+  gboolean hw_virt;
+  struct stat st;
+  int fd;
+
+  doc = load_seed (fixture->root, "seed", &disk);
+  hw_virt = host_has_hardware_virt (fixture->connection);
+
+  /* What stops the seed here, found before starting it. */
+  problems = start_check (fixture->connection, doc);
+  g_assert_cmpuint (problems->len, ==, hw_virt ? 2 : 3);
+
+  problem = find_problem (problems, HANGAR_START_PROBLEM_NO_NETWORK_DRIVER);
+  g_assert_nonnull (problem);
+  g_assert_cmpstr (hangar_start_problem_get_path (problem), ==, "/domain/devices/interface[1]");
+  g_assert_nonnull (strstr (hangar_start_problem_get_message (problem), "“default”"));
+  g_assert_cmpstr (hangar_start_problem_get_fix_label (problem), ==, "Use user-mode networking");
+  fix (problem, doc);
+  g_assert_cmpstr (hangar_domain_doc_get_device_attr (doc, "interface", 0, "type"), ==, "user");
+
+  problem = find_problem (problems, HANGAR_START_PROBLEM_VIRT_TYPE);
+  if (!hw_virt)
+    {
+      g_assert_nonnull (problem);
+      g_assert_cmpstr (hangar_start_problem_get_path (problem), ==, "/domain/cpu");
+      g_assert_cmpstr (hangar_start_problem_get_fix_label (problem), ==,
+                       "Use the QEMU emulator (TCG) with CPU model qemu64");
+      fix (problem, doc);
+    }
+  else
+    {
+      /* Tests run under TCG wherever they are: choose it in the XML. */
+      g_assert_null (problem);
+      hangar_domain_doc_set_hypervisor (doc, "qemu");
+      hangar_domain_doc_set_cpu_custom_model (doc, "qemu64");
+    }
+  g_assert_cmpstr (hangar_domain_doc_get_hypervisor (doc), ==, "qemu");
+  g_assert_cmpstr (hangar_domain_doc_get_cpu_mode (doc), ==, "custom");
+  g_assert_cmpstr (hangar_domain_doc_get_cpu_model (doc), ==, "qemu64");
+
+  problem = find_problem (problems, HANGAR_START_PROBLEM_DISK_MISSING);
+  g_assert_nonnull (problem);
+  disk_path = hangar_domain_doc_dup_device_path (doc, "disk", 0);
+  g_assert_cmpstr (hangar_start_problem_get_path (problem), ==, disk_path);
+  g_assert_cmpstr (hangar_start_problem_get_path (problem), ==, "/domain/devices/disk[1]");
+  g_assert_cmpstr (hangar_start_problem_get_file (problem), ==, disk);
+  g_assert_cmpuint (hangar_start_problem_get_disk_size (problem), ==, 10 * GIB);
+  g_assert_cmpstr (hangar_start_problem_get_fix_label (problem), ==,
+                   "Create an empty 10 GiB disk image");
+  hangar_start_problem_set_disk_size (problem, 2 * GIB);
+  g_assert_cmpstr (hangar_start_problem_get_fix_label (problem), ==,
+                   "Create an empty 2 GiB disk image");
+  fix (problem, doc);
+  g_assert_cmpint (g_stat (disk, &st), ==, 0);
+
+  /* Creating it again would destroy data: refused. */
+  hangar_start_problem_fix_async (problem, doc, NULL, store_result_cb, &slot);
+  result = wait_for_result (&slot);
+  g_assert_false (hangar_start_problem_fix_finish (problem, result, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS);
+  g_clear_error (&error);
+  g_clear_object (&result);
+
+  remaining = start_check (fixture->connection, doc);
+  g_assert_cmpuint (remaining->len, ==, 0);
+
+  /* Define and start it. */
+  hangar_connection_define_async (fixture->connection, doc, NULL, store_result_cb, &slot);
+  result = wait_for_result (&slot);
+  domain = hangar_connection_define_finish (fixture->connection, result, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (domain);
+  g_clear_object (&result);
+  g_assert_cmpstr (hangar_domain_get_name (domain), ==, "gentoo-2");
+  g_assert_cmpint (hangar_domain_get_state (domain), ==, HANGAR_DOMAIN_STATE_SHUTOFF);
+  g_assert_true (hangar_connection_lookup_domain (fixture->connection, "gentoo-2") == domain);
+
+  hangar_domain_start_async (domain, NULL, store_result_cb, &slot);
+  result = wait_for_result (&slot);
+  g_assert_true (hangar_domain_start_finish (domain, result, &error));
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  wait_for_state (domain, HANGAR_DOMAIN_STATE_RUNNING);
+
+  /* Its SPICE display answers on a socket of our own. */
+  hangar_domain_open_graphics_fd_async (domain, 0, NULL, store_result_cb, &slot);
+  result = wait_for_result (&slot);
+  fd = hangar_domain_open_graphics_fd_finish (domain, result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (fstat (fd, &st), ==, 0);
+  g_assert_true (S_ISSOCK (st.st_mode));
+  close (fd);
+  g_clear_object (&result);
+
+  hangar_domain_screenshot_async (domain, 0, NULL, store_result_cb, &slot);
+  result = wait_for_result (&slot);
+  shot = hangar_domain_screenshot_finish (domain, result, &mime_type, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (shot);
+  g_clear_object (&result);
+  /* QEMU 7.2 with libvirt 9.0 sends PNG; older ones PPM. */
+  g_assert_cmpuint (g_bytes_get_size (shot), >, 8);
+  if (g_strcmp0 (mime_type, "image/png") == 0)
+    g_assert_cmpmem (g_bytes_get_data (shot, NULL), 8, "\x89PNG\r\n\x1a\n", 8);
+  else
+    {
+      g_assert_cmpstr (mime_type, ==, "image/x-portable-pixmap");
+      g_assert_cmpmem (g_bytes_get_data (shot, NULL), 2, "P6", 2);
+    }
+
+  /* Started twice: refused with the reason. */
+  hangar_domain_start_async (domain, NULL, store_result_cb, &slot);
+  result = wait_for_result (&slot);
+  g_assert_false (hangar_domain_start_finish (domain, result, &error));
+  g_assert_error (error, HANGAR_VIRT_ERROR, HANGAR_VIRT_ERROR_INVALID_STATE);
+  g_assert_cmpstr (error->message, ==, "“gentoo-2” is already running");
+  g_clear_error (&error);
+  g_clear_object (&result);
+
+  hangar_domain_force_off_async (domain, NULL, store_result_cb, &slot);
+  result = wait_for_result (&slot);
+  g_assert_true (hangar_domain_force_off_finish (domain, result, &error));
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  wait_for_state (domain, HANGAR_DOMAIN_STATE_SHUTOFF);
+
+  hangar_domain_undefine_async (domain, NULL, store_result_cb, &slot);
+  result = wait_for_result (&slot);
+  g_assert_true (hangar_domain_undefine_finish (domain, result, &error));
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  g_assert_null (hangar_connection_lookup_domain (fixture->connection, "gentoo-2"));
+
+  /* The disk image is the user's: it stays. */
+  g_assert_true (g_file_test (disk, G_FILE_TEST_EXISTS));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int ret;
+
+  g_test_init (&argc, &argv, NULL);
+
+  clean_leftovers ();
+
+  g_test_add_func ("/hangar/embed/prepare-root", test_prepare_root);
+  g_test_add ("/hangar/embed/cpu-mode", Fixture, NULL,
+              fixture_set_up, test_cpu_mode, fixture_tear_down);
+  g_test_add ("/hangar/embed/seed", Fixture, NULL,
+              fixture_set_up, test_seed, fixture_tear_down);
+
+  ret = g_test_run ();
+
+  close_shared_connection ();
+
+  return ret;
+}
