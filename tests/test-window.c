@@ -20,6 +20,7 @@
 #include "hangar-connection.h"
 #include "hangar-event-loop.h"
 #include "hangar-start-check.h"
+#include "hangar-test-root.h"
 #include "hangar-window.h"
 
 typedef struct
@@ -87,10 +88,8 @@ static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  user_data)
 {
-  g_autoptr(GError) error = NULL;
-
-  fixture->root = g_dir_make_tmp ("hgw-XXXXXX", &error);
-  g_assert_no_error (error);
+  fixture->root = g_build_filename (embed_root, "files", NULL);
+  g_assert_cmpint (g_mkdir (fixture->root, 0755), ==, 0);
 
   fixture->connection = g_object_ref (embed_connection);
   fixture->window = hangar_window_new (NULL, fixture->connection);
@@ -180,6 +179,7 @@ fixture_tear_down (Fixture       *fixture,
 
   {
     g_autofree char *command = g_strdup_printf ("rm -rf '%s'", fixture->root);
+
     g_assert_true (g_spawn_command_line_sync (command, NULL, NULL, NULL, NULL));
   }
   g_clear_pointer (&fixture->root, g_free);
@@ -928,8 +928,7 @@ main (int   argc,
   adw_init ();
   hangar_event_loop_ensure ();
 
-  /* A short private root: QEMU's monitor socket path must stay short. */
-  embed_root = g_dir_make_tmp ("hgr-XXXXXX", &error);
+  embed_root = hangar_test_root_new (&error);
   g_assert_no_error (error);
   uri = hangar_connection_prepare_embed_root (embed_root, &error);
   g_assert_no_error (error);
@@ -946,11 +945,8 @@ main (int   argc,
 
   hangar_connection_close (embed_connection);
   g_clear_object (&embed_connection);
-  {
-    g_autofree char *command = g_strdup_printf ("rm -rf '%s'", embed_root);
-
-    g_spawn_command_line_sync (command, NULL, NULL, NULL, NULL);
-  }
+  hangar_test_root_destroy (embed_root);
+  g_free (embed_root);
 
   return status;
 }
