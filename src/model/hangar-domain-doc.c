@@ -16,7 +16,9 @@
 #include <libxml/xmlsave.h>
 
 #include "hangar-domain-doc.h"
+#include "hangar-model-private.h"
 #include "hangar-schema-order.h"
+#include "hangar-xml-path.h"
 #include "hangar-xml-tree.h"
 
 #define LIBOSINFO_NS "http://libosinfo.org/xmlns/libvirt/domain/1.0"
@@ -38,6 +40,11 @@ struct _HangarDomainDoc
    * document, whatever is edited in between. */
   GStringChunk *strings;
 
+  /* The device list, built on first use: HangarDevice items, and the same
+   * objects by their element, so a rebuilt list keeps them. */
+  GListStore *devices;
+  GHashTable *device_for_node;
+
   gboolean has_declaration;
 };
 
@@ -48,6 +55,19 @@ hangar_domain_doc_finalize (GObject *object)
 {
   HangarDomainDoc *self = HANGAR_DOMAIN_DOC (object);
 
+  if (self->device_for_node != NULL)
+    {
+      GHashTableIter iter;
+      HangarDevice *device;
+
+      /* Devices may outlive the document: they refuse edits from now on. */
+      g_hash_table_iter_init (&iter, self->device_for_node);
+      while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &device))
+        hangar_device_detach (device);
+    }
+
+  g_clear_object (&self->devices);
+  g_clear_pointer (&self->device_for_node, g_hash_table_unref);
   g_clear_pointer (&self->doc, xmlFreeDoc);
   g_clear_pointer (&self->source, g_free);
   g_clear_pointer (&self->strings, g_string_chunk_free);
@@ -1232,4 +1252,1048 @@ hangar_domain_doc_get_graphics_type (HangarDomainDoc *self)
   g_return_val_if_fail (HANGAR_IS_DOMAIN_DOC (self), NULL);
 
   return intern_attr (self, find_device (self, "graphics", 0), "type");
+}
+
+/* Shared with the other classes of the model */
+
+const char *
+hangar_domain_doc_intern (HangarDomainDoc *self,
+                          char            *value)
+{
+  return intern (self, value);
+}
+
+xmlNode *
+hangar_domain_doc_get_root (HangarDomainDoc *self)
+{
+  return get_root (self);
+}
+
+xmlDoc *
+hangar_domain_doc_get_xml (HangarDomainDoc *self)
+{
+  return self->doc;
+}
+
+/* General fields */
+
+#define S HANGAR_FIELD_STRING
+#define U HANGAR_FIELD_UINT
+#define F HANGAR_FIELD_FLAG
+
+static const HangarField domain_fields[] = {
+  { "title", "title", S },
+  { "description", "description", S },
+  { "genid", "genid", S },
+  { "vcpu-placement", "vcpu@placement", S },
+  { "vcpu-cpuset", "vcpu@cpuset", S },
+  { "iothreads", "iothreads", U },
+  { "cpu-mode", "cpu@mode", S },
+  { "cpu-match", "cpu@match", S },
+  { "cpu-check", "cpu@check", S },
+  { "cpu-migratable", "cpu@migratable", S },
+  { "cpu-model", "cpu/model", S },
+  { "cpu-model-fallback", "cpu/model@fallback", S },
+  { "cpu-vendor", "cpu/vendor", S },
+  { "os-type", "os/type", S },
+  { "os-arch", "os/type@arch", S },
+  { "os-machine", "os/type@machine", S },
+  { "os-firmware", "os@firmware", S },
+  { "os-loader", "os/loader", S },
+  { "os-loader-readonly", "os/loader@readonly", S },
+  { "os-loader-type", "os/loader@type", S },
+  { "os-loader-secure", "os/loader@secure", S },
+  { "os-nvram", "os/nvram", S },
+  { "os-nvram-template", "os/nvram@template", S },
+  { "os-kernel", "os/kernel", S },
+  { "os-initrd", "os/initrd", S },
+  { "os-cmdline", "os/cmdline", S },
+  { "os-dtb", "os/dtb", S },
+  { "os-bootmenu-enable", "os/bootmenu@enable", S },
+  { "os-bootmenu-timeout", "os/bootmenu@timeout", U },
+  { "os-smbios-mode", "os/smbios@mode", S },
+  { "os-bios-useserial", "os/bios@useserial", S },
+  { "features-acpi", "features/acpi", F },
+  { "features-apic", "features/apic", F },
+  { "features-pae", "features/pae", F },
+  { "features-smm", "features/smm@state", S },
+  { "features-vmport", "features/vmport@state", S },
+  { "features-pmu", "features/pmu@state", S },
+  { "features-ioapic-driver", "features/ioapic@driver", S },
+  { "features-gic-version", "features/gic@version", S },
+  { "features-kvm-hidden", "features/kvm/hidden@state", S },
+  { "features-vmcoreinfo", "features/vmcoreinfo@state", S },
+  { "hyperv-mode", "features/hyperv@mode", S },
+  { "hyperv-relaxed", "features/hyperv/relaxed@state", S },
+  { "hyperv-vapic", "features/hyperv/vapic@state", S },
+  { "hyperv-spinlocks", "features/hyperv/spinlocks@state", S },
+  { "hyperv-spinlocks-retries", "features/hyperv/spinlocks@retries", U },
+  { "hyperv-vpindex", "features/hyperv/vpindex@state", S },
+  { "hyperv-runtime", "features/hyperv/runtime@state", S },
+  { "hyperv-synic", "features/hyperv/synic@state", S },
+  { "hyperv-stimer", "features/hyperv/stimer@state", S },
+  { "hyperv-reset", "features/hyperv/reset@state", S },
+  { "hyperv-frequencies", "features/hyperv/frequencies@state", S },
+  { "hyperv-tlbflush", "features/hyperv/tlbflush@state", S },
+  { "hyperv-ipi", "features/hyperv/ipi@state", S },
+  { "clock-offset", "clock@offset", S },
+  { "clock-timezone", "clock@timezone", S },
+  { "timer-rtc-tickpolicy", "clock/timer[name=rtc]@tickpolicy", S },
+  { "timer-pit-tickpolicy", "clock/timer[name=pit]@tickpolicy", S },
+  { "timer-hpet-present", "clock/timer[name=hpet]@present", S },
+  { "timer-kvmclock-present", "clock/timer[name=kvmclock]@present", S },
+  { "timer-hypervclock-present", "clock/timer[name=hypervclock]@present", S },
+  { "on-poweroff", "on_poweroff", S },
+  { "on-reboot", "on_reboot", S },
+  { "on-crash", "on_crash", S },
+  { "pm-suspend-to-mem", "pm/suspend-to-mem@enabled", S },
+  { "pm-suspend-to-disk", "pm/suspend-to-disk@enabled", S },
+  { "memory-backing-source", "memoryBacking/source@type", S },
+  { "memory-backing-access", "memoryBacking/access@mode", S },
+  { "memory-backing-hugepages", "memoryBacking/hugepages", F },
+  { "memory-backing-nosharepages", "memoryBacking/nosharepages", F },
+  { "memory-backing-locked", "memoryBacking/locked", F },
+};
+
+#undef S
+#undef U
+#undef F
+
+const HangarField *
+hangar_domain_doc_get_fields (unsigned *n_fields)
+{
+  if (n_fields != NULL)
+    *n_fields = G_N_ELEMENTS (domain_fields);
+
+  return domain_fields;
+}
+
+const HangarField *
+hangar_domain_doc_find_field (const char *name)
+{
+  g_return_val_if_fail (name != NULL, NULL);
+
+  for (unsigned i = 0; i < G_N_ELEMENTS (domain_fields); i++)
+    {
+      if (strcmp (domain_fields[i].name, name) == 0)
+        return &domain_fields[i];
+    }
+
+  return NULL;
+}
+
+static const HangarField *
+lookup_domain_field (const char       *name,
+                     HangarFieldType   type,
+                     GError          **error)
+{
+  const HangarField *field = hangar_domain_doc_find_field (name);
+
+  if (field == NULL || field->type != type)
+    {
+      g_set_error (error, HANGAR_MODEL_ERROR, HANGAR_MODEL_ERROR_INVALID,
+                   _("The domain has no field “%s” of that type"), name);
+      return NULL;
+    }
+
+  return field;
+}
+
+const char *
+hangar_domain_doc_get_string (HangarDomainDoc *self,
+                              const char      *name)
+{
+  const HangarField *field;
+
+  g_return_val_if_fail (HANGAR_IS_DOMAIN_DOC (self), NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+
+  field = hangar_domain_doc_find_field (name);
+  if (field == NULL || field->type == HANGAR_FIELD_FLAG)
+    return NULL;
+
+  return intern (self, hangar_xml_path_dup_value (get_root (self),
+                                                  field->path));
+}
+
+gboolean
+hangar_domain_doc_set_string (HangarDomainDoc  *self,
+                              const char       *name,
+                              const char       *value,
+                              GError          **error)
+{
+  const HangarField *field;
+
+  g_return_val_if_fail (HANGAR_IS_DOMAIN_DOC (self), FALSE);
+  g_return_val_if_fail (name != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  field = lookup_domain_field (name, HANGAR_FIELD_STRING, error);
+  if (field == NULL)
+    return FALSE;
+
+  hangar_xml_path_set_value (get_root (self), field->path, value);
+
+  return TRUE;
+}
+
+gboolean
+hangar_domain_doc_get_uint (HangarDomainDoc *self,
+                            const char      *name,
+                            guint64         *value)
+{
+  const HangarField *field;
+  g_autofree char *text = NULL;
+
+  g_return_val_if_fail (HANGAR_IS_DOMAIN_DOC (self), FALSE);
+  g_return_val_if_fail (name != NULL, FALSE);
+  g_return_val_if_fail (value != NULL, FALSE);
+
+  field = hangar_domain_doc_find_field (name);
+  if (field == NULL || field->type != HANGAR_FIELD_UINT)
+    return FALSE;
+
+  text = hangar_xml_path_dup_value (get_root (self), field->path);
+
+  return parse_unsigned (text, value);
+}
+
+gboolean
+hangar_domain_doc_set_uint (HangarDomainDoc  *self,
+                            const char       *name,
+                            guint64           value,
+                            GError          **error)
+{
+  const HangarField *field;
+  g_autofree char *text = NULL;
+
+  g_return_val_if_fail (HANGAR_IS_DOMAIN_DOC (self), FALSE);
+  g_return_val_if_fail (name != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  field = lookup_domain_field (name, HANGAR_FIELD_UINT, error);
+  if (field == NULL)
+    return FALSE;
+
+  text = g_strdup_printf ("%" G_GUINT64_FORMAT, value);
+  hangar_xml_path_set_value (get_root (self), field->path, text);
+
+  return TRUE;
+}
+
+gboolean
+hangar_domain_doc_get_flag (HangarDomainDoc *self,
+                            const char      *name)
+{
+  const HangarField *field;
+
+  g_return_val_if_fail (HANGAR_IS_DOMAIN_DOC (self), FALSE);
+  g_return_val_if_fail (name != NULL, FALSE);
+
+  field = hangar_domain_doc_find_field (name);
+  if (field == NULL || field->type != HANGAR_FIELD_FLAG)
+    return FALSE;
+
+  return hangar_xml_path_exists (get_root (self), field->path);
+}
+
+gboolean
+hangar_domain_doc_set_flag (HangarDomainDoc  *self,
+                            const char       *name,
+                            gboolean          value,
+                            GError          **error)
+{
+  const HangarField *field;
+
+  g_return_val_if_fail (HANGAR_IS_DOMAIN_DOC (self), FALSE);
+  g_return_val_if_fail (name != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  field = lookup_domain_field (name, HANGAR_FIELD_FLAG, error);
+  if (field == NULL)
+    return FALSE;
+
+  hangar_xml_path_set_present (get_root (self), field->path, value);
+
+  return TRUE;
+}
+
+const char *
+hangar_domain_doc_get_title (HangarDomainDoc *self)
+{
+  return hangar_domain_doc_get_string (self, "title");
+}
+
+void
+hangar_domain_doc_set_title (HangarDomainDoc *self,
+                             const char      *title)
+{
+  g_return_if_fail (HANGAR_IS_DOMAIN_DOC (self));
+
+  /* libvirt refuses a title on several lines. */
+  g_return_if_fail (title == NULL || strchr (title, '\n') == NULL);
+
+  hangar_xml_path_set_value (get_root (self), "title", title);
+}
+
+const char *
+hangar_domain_doc_get_description (HangarDomainDoc *self)
+{
+  return hangar_domain_doc_get_string (self, "description");
+}
+
+void
+hangar_domain_doc_set_description (HangarDomainDoc *self,
+                                   const char      *description)
+{
+  g_return_if_fail (HANGAR_IS_DOMAIN_DOC (self));
+
+  hangar_xml_path_set_value (get_root (self), "description", description);
+}
+
+gboolean
+hangar_domain_doc_set_uuid (HangarDomainDoc  *self,
+                            const char       *uuid,
+                            GError          **error)
+{
+  g_return_val_if_fail (HANGAR_IS_DOMAIN_DOC (self), FALSE);
+  g_return_val_if_fail (uuid != NULL, FALSE);
+
+  if (!g_uuid_string_is_valid (uuid))
+    {
+      g_set_error (error, HANGAR_MODEL_ERROR, HANGAR_MODEL_ERROR_INVALID,
+                   _("“%s” is not a UUID"), uuid);
+      return FALSE;
+    }
+
+  hangar_xml_path_set_value (get_root (self), "uuid", uuid);
+
+  return TRUE;
+}
+
+guint64
+hangar_domain_doc_get_max_memory_kib (HangarDomainDoc *self)
+{
+  guint64 kib = 0;
+
+  g_return_val_if_fail (HANGAR_IS_DOMAIN_DOC (self), 0);
+
+  if (!scaled_kib (find_path (get_root (self), "maxMemory", NULL), &kib))
+    return 0;
+
+  return kib;
+}
+
+gboolean
+hangar_domain_doc_set_max_memory_kib (HangarDomainDoc  *self,
+                                      guint64           kib,
+                                      unsigned          slots,
+                                      GError          **error)
+{
+  xmlNode *root;
+  xmlNode *max;
+  g_autofree char *text = NULL;
+
+  g_return_val_if_fail (HANGAR_IS_DOMAIN_DOC (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  root = get_root (self);
+  max = hangar_xml_find_child (root, "maxMemory");
+
+  if (kib == 0)
+    {
+      if (max != NULL)
+        hangar_xml_remove_node (max);
+      return TRUE;
+    }
+
+  if (kib < hangar_domain_doc_get_memory_kib (self))
+    {
+      g_set_error (error, HANGAR_MODEL_ERROR, HANGAR_MODEL_ERROR_INVALID,
+                   _("The maximum memory must be at least the memory"));
+      return FALSE;
+    }
+
+  if (max == NULL)
+    max = hangar_xml_create_child (root, "maxMemory",
+                                   hangar_schema_domain_order);
+
+  set_scaled_kib (max, kib);
+  text = g_strdup_printf ("%u", slots);
+  hangar_xml_set_attr (max, "slots", text);
+
+  return TRUE;
+}
+
+gboolean
+hangar_domain_doc_set_current_memory_kib (HangarDomainDoc  *self,
+                                          guint64           kib,
+                                          GError          **error)
+{
+  xmlNode *current;
+
+  g_return_val_if_fail (HANGAR_IS_DOMAIN_DOC (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (kib == 0 || kib > hangar_domain_doc_get_memory_kib (self))
+    {
+      g_set_error (error, HANGAR_MODEL_ERROR, HANGAR_MODEL_ERROR_INVALID,
+                   _("The current memory must be between 1 KiB and the "
+                     "memory"));
+      return FALSE;
+    }
+
+  current = hangar_xml_find_or_create_child (get_root (self), "currentMemory",
+                                             hangar_schema_domain_order);
+  set_scaled_kib (current, kib);
+
+  return TRUE;
+}
+
+gboolean
+hangar_domain_doc_set_cpu_topology (HangarDomainDoc  *self,
+                                    unsigned          sockets,
+                                    unsigned          dies,
+                                    unsigned          cores,
+                                    unsigned          threads,
+                                    GError          **error)
+{
+  xmlNode *cpu;
+  xmlNode *topology;
+
+  g_return_val_if_fail (HANGAR_IS_DOMAIN_DOC (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (sockets == 0 || dies == 0 || cores == 0 || threads == 0 ||
+      (guint64) sockets * dies * cores * threads !=
+      hangar_domain_doc_get_vcpus (self))
+    {
+      g_set_error (error, HANGAR_MODEL_ERROR, HANGAR_MODEL_ERROR_INVALID,
+                   _("The CPU topology must give as many vCPUs as the "
+                     "domain has (%u)"), hangar_domain_doc_get_vcpus (self));
+      return FALSE;
+    }
+
+  cpu = hangar_xml_find_or_create_child (get_root (self), "cpu",
+                                         hangar_schema_domain_order);
+  topology = hangar_xml_find_or_create_child (cpu, "topology",
+                                              hangar_schema_cpu_order);
+  set_topology_part (topology, "sockets", sockets);
+  set_topology_part (topology, "dies", dies);
+  set_topology_part (topology, "cores", cores);
+  set_topology_part (topology, "threads", threads);
+
+  return TRUE;
+}
+
+static char *
+name_step_path (const char *parent,
+                const char *name,
+                const char *attr)
+{
+  g_return_val_if_fail (strpbrk (name, "[]/@=") == NULL, NULL);
+
+  return g_strdup_printf ("%s[name=%s]@%s", parent, name, attr);
+}
+
+const char *
+hangar_domain_doc_get_cpu_feature (HangarDomainDoc *self,
+                                   const char      *name)
+{
+  g_autofree char *path = NULL;
+
+  g_return_val_if_fail (HANGAR_IS_DOMAIN_DOC (self), NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+
+  path = name_step_path ("cpu/feature", name, "policy");
+
+  return intern (self, hangar_xml_path_dup_value (get_root (self), path));
+}
+
+void
+hangar_domain_doc_set_cpu_feature (HangarDomainDoc *self,
+                                   const char      *name,
+                                   const char      *policy)
+{
+  g_autofree char *path = NULL;
+
+  g_return_if_fail (HANGAR_IS_DOMAIN_DOC (self));
+  g_return_if_fail (name != NULL);
+
+  path = name_step_path ("cpu/feature", name, "policy");
+
+  /* Without a policy the feature has no meaning: remove it whole. */
+  if (policy == NULL)
+    {
+      g_autofree char *element = g_strdup_printf ("cpu/feature[name=%s]",
+                                                  name);
+
+      hangar_xml_path_set_present (get_root (self), element, FALSE);
+      return;
+    }
+
+  hangar_xml_path_set_value (get_root (self), path, policy);
+}
+
+const char *
+hangar_domain_doc_get_timer (HangarDomainDoc *self,
+                             const char      *name,
+                             const char      *attr)
+{
+  g_autofree char *path = NULL;
+
+  g_return_val_if_fail (HANGAR_IS_DOMAIN_DOC (self), NULL);
+  g_return_val_if_fail (name != NULL && attr != NULL, NULL);
+
+  path = name_step_path ("clock/timer", name, attr);
+
+  return intern (self, hangar_xml_path_dup_value (get_root (self), path));
+}
+
+void
+hangar_domain_doc_set_timer (HangarDomainDoc *self,
+                             const char      *name,
+                             const char      *attr,
+                             const char      *value)
+{
+  g_autofree char *path = NULL;
+
+  g_return_if_fail (HANGAR_IS_DOMAIN_DOC (self));
+  g_return_if_fail (name != NULL && attr != NULL);
+  g_return_if_fail (strcmp (attr, "name") != 0);
+
+  path = name_step_path ("clock/timer", name, attr);
+  hangar_xml_path_set_value (get_root (self), path, value);
+
+  /* A timer left with its name alone says nothing. */
+  if (value == NULL)
+    {
+      g_autofree char *element = g_strdup_printf ("clock/timer[name=%s]",
+                                                  name);
+      xmlNode *timer = hangar_xml_path_find (get_root (self), element, FALSE);
+
+      if (timer != NULL && timer->properties != NULL &&
+          timer->properties->next == NULL && timer->children == NULL)
+        hangar_xml_remove_node (timer);
+    }
+}
+
+static xmlNode *
+find_ns_child (xmlNode    *parent,
+               const char *href,
+               const char *name)
+{
+  for (xmlNode *child = parent != NULL ? parent->children : NULL;
+       child != NULL;
+       child = child->next)
+    {
+      if (child->type == XML_ELEMENT_NODE && child->ns != NULL &&
+          xmlStrEqual (child->ns->href, BAD_CAST href) &&
+          xmlStrEqual (child->name, BAD_CAST name))
+        return child;
+    }
+
+  return NULL;
+}
+
+void
+hangar_domain_doc_set_os_id (HangarDomainDoc *self,
+                             const char      *os_id)
+{
+  xmlNode *root;
+  xmlNode *metadata;
+  xmlNode *info;
+  xmlNode *os;
+
+  g_return_if_fail (HANGAR_IS_DOMAIN_DOC (self));
+
+  root = get_root (self);
+  metadata = hangar_xml_find_child (root, "metadata");
+  info = find_ns_child (metadata, LIBOSINFO_NS, "libosinfo");
+  os = find_ns_child (info, LIBOSINFO_NS, "os");
+
+  if (os_id == NULL)
+    {
+      if (os != NULL)
+        hangar_xml_remove_node (os);
+      return;
+    }
+
+  if (os != NULL)
+    {
+      hangar_xml_set_attr (os, "id", os_id);
+      return;
+    }
+
+  if (metadata == NULL)
+    metadata = hangar_xml_create_child (root, "metadata",
+                                        hangar_schema_domain_order);
+
+  if (info == NULL)
+    {
+      xmlNs *ns;
+
+      info = hangar_xml_create_child (metadata, "libosinfo", NULL);
+      ns = xmlNewNs (info, BAD_CAST LIBOSINFO_NS, BAD_CAST "libosinfo");
+      xmlSetNs (info, ns);
+    }
+
+  os = hangar_xml_create_child (info, "os", NULL);
+  xmlSetNs (os, xmlSearchNsByHref (self->doc, info, BAD_CAST LIBOSINFO_NS));
+  hangar_xml_set_attr (os, "id", os_id);
+}
+
+/* Firmware and boot */
+
+gboolean
+hangar_domain_doc_get_uefi (HangarDomainDoc *self)
+{
+  xmlNode *os;
+  g_autofree char *firmware = NULL;
+  g_autofree char *loader_type = NULL;
+
+  g_return_val_if_fail (HANGAR_IS_DOMAIN_DOC (self), FALSE);
+
+  os = hangar_xml_find_child (get_root (self), "os");
+  firmware = hangar_xml_dup_attr (os, "firmware");
+  loader_type = hangar_xml_path_dup_value (os, "loader@type");
+
+  return g_strcmp0 (firmware, "efi") == 0 ||
+         g_strcmp0 (loader_type, "pflash") == 0;
+}
+
+void
+hangar_domain_doc_set_uefi (HangarDomainDoc *self,
+                            gboolean         uefi,
+                            gboolean         secure_boot)
+{
+  static const char * const firmware_set[] = {
+    "firmware", "loader", "nvram", NULL
+  };
+  xmlNode *root;
+  xmlNode *os;
+
+  g_return_if_fail (HANGAR_IS_DOMAIN_DOC (self));
+
+  root = get_root (self);
+  os = hangar_xml_find_child (root, "os");
+
+  if (!uefi && os == NULL)
+    return;
+
+  if (os == NULL)
+    os = hangar_xml_create_child (root, "os", hangar_schema_domain_order);
+
+  /* Autoselection and a hand-written loader do not mix in libvirt 9.0 the
+   * way older documents wrote them: start from nothing either way. */
+  hangar_xml_unset_attr (os, "firmware");
+  for (unsigned i = 0; firmware_set[i] != NULL; i++)
+    {
+      xmlNode *child;
+
+      while ((child = hangar_xml_find_child (os, firmware_set[i])) != NULL)
+        hangar_xml_remove_node (child);
+    }
+
+  if (!uefi)
+    {
+      /* Secure boot needs SMM; without UEFI it has no use, but other
+       * settings may need it, so <smm> stays. */
+      return;
+    }
+
+  hangar_xml_set_attr (os, "firmware", "efi");
+
+  if (secure_boot)
+    {
+      xmlNode *firmware = hangar_xml_create_child (os, "firmware",
+                                                   hangar_schema_os_order);
+      xmlNode *feature;
+      xmlNode *features;
+
+      feature = hangar_xml_create_child (firmware, "feature", NULL);
+      hangar_xml_set_attr (feature, "enabled", "yes");
+      hangar_xml_set_attr (feature, "name", "secure-boot");
+      feature = hangar_xml_create_child (firmware, "feature", NULL);
+      hangar_xml_set_attr (feature, "enabled", "yes");
+      hangar_xml_set_attr (feature, "name", "enrolled-keys");
+
+      /* libvirt refuses secure boot without SMM. */
+      features = hangar_xml_find_or_create_child (root, "features",
+                                                  hangar_schema_domain_order);
+      hangar_xml_set_attr (hangar_xml_find_or_create_child (
+                             features, "smm", hangar_schema_features_order),
+                           "state", "on");
+    }
+}
+
+char **
+hangar_domain_doc_dup_boot_devices (HangarDomainDoc *self)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  xmlNode *os;
+
+  g_return_val_if_fail (HANGAR_IS_DOMAIN_DOC (self), NULL);
+
+  os = hangar_xml_find_child (get_root (self), "os");
+
+  for (xmlNode *child = os != NULL ? os->children : NULL;
+       child != NULL;
+       child = child->next)
+    {
+      g_autofree char *dev = NULL;
+
+      if (!hangar_xml_is_element (child, "boot"))
+        continue;
+
+      dev = hangar_xml_dup_attr (child, "dev");
+      if (dev != NULL)
+        g_strv_builder_add (builder, dev);
+    }
+
+  return g_strv_builder_end (builder);
+}
+
+void
+hangar_domain_doc_set_boot_devices (HangarDomainDoc     *self,
+                                    const char * const  *devices)
+{
+  xmlNode *root;
+  xmlNode *os;
+  xmlNode *boot;
+  xmlNode *devices_node;
+
+  g_return_if_fail (HANGAR_IS_DOMAIN_DOC (self));
+
+  root = get_root (self);
+  os = hangar_xml_find_child (root, "os");
+
+  while ((boot = hangar_xml_find_child (os, "boot")) != NULL)
+    hangar_xml_remove_node (boot);
+
+  if (devices == NULL || devices[0] == NULL)
+    return;
+
+  /* libvirt refuses <os><boot> next to per-device boot orders. */
+  devices_node = hangar_xml_find_child (root, "devices");
+  for (xmlNode *device = devices_node != NULL ? devices_node->children : NULL;
+       device != NULL;
+       device = device->next)
+    {
+      xmlNode *order;
+
+      if (device->type != XML_ELEMENT_NODE || device->ns != NULL)
+        continue;
+
+      while ((order = hangar_xml_find_child (device, "boot")) != NULL)
+        hangar_xml_remove_node (order);
+    }
+
+  if (os == NULL)
+    os = hangar_xml_create_child (root, "os", hangar_schema_domain_order);
+
+  for (unsigned i = 0; devices[i] != NULL; i++)
+    {
+      boot = hangar_xml_create_child (os, "boot", hangar_schema_os_order);
+      hangar_xml_set_attr (boot, "dev", devices[i]);
+    }
+}
+
+void
+hangar_domain_doc_set_direct_boot (HangarDomainDoc *self,
+                                   const char      *kernel,
+                                   const char      *initrd,
+                                   const char      *cmdline,
+                                   const char      *dtb)
+{
+  xmlNode *root;
+
+  g_return_if_fail (HANGAR_IS_DOMAIN_DOC (self));
+
+  root = get_root (self);
+
+  if (kernel == NULL)
+    initrd = cmdline = dtb = NULL;
+
+  if (kernel == NULL && hangar_xml_find_child (root, "os") == NULL)
+    return;
+
+  hangar_xml_path_set_value (root, "os/kernel", kernel);
+  hangar_xml_path_set_value (root, "os/initrd", initrd);
+  hangar_xml_path_set_value (root, "os/cmdline", cmdline);
+  hangar_xml_path_set_value (root, "os/dtb", dtb);
+}
+
+/* The device list */
+
+static void
+sync_devices (HangarDomainDoc *self)
+{
+  g_autoptr(GPtrArray) items = g_ptr_array_new ();
+  g_autoptr(GHashTable) seen = g_hash_table_new (NULL, NULL);
+  xmlNode *devices;
+  GHashTableIter iter;
+  xmlNode *node;
+  HangarDevice *device;
+
+  if (self->devices == NULL)
+    return;
+
+  devices = hangar_xml_find_child (get_root (self), "devices");
+
+  for (xmlNode *child = devices != NULL ? devices->children : NULL;
+       child != NULL;
+       child = child->next)
+    {
+      if (child->type != XML_ELEMENT_NODE)
+        continue;
+
+      device = g_hash_table_lookup (self->device_for_node, child);
+      if (device == NULL)
+        {
+          device = hangar_device_new (self, child);
+          g_hash_table_insert (self->device_for_node, child, device);
+        }
+
+      g_hash_table_add (seen, child);
+      g_ptr_array_add (items, device);
+    }
+
+  /* Elements that are gone: their devices refuse edits from now on. */
+  g_hash_table_iter_init (&iter, self->device_for_node);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &node,
+                                 (gpointer *) &device))
+    {
+      if (!g_hash_table_contains (seen, node))
+        {
+          hangar_device_detach (device);
+          g_hash_table_iter_remove (&iter);
+        }
+    }
+
+  /* Devices still in the list keep their reference through the store
+   * until the splice has taken the new ones. */
+  g_list_store_splice (self->devices, 0,
+                       g_list_model_get_n_items (G_LIST_MODEL (self->devices)),
+                       items->pdata, items->len);
+}
+
+GListModel *
+hangar_domain_doc_get_devices (HangarDomainDoc *self)
+{
+  g_return_val_if_fail (HANGAR_IS_DOMAIN_DOC (self), NULL);
+
+  if (self->devices == NULL)
+    {
+      self->devices = g_list_store_new (HANGAR_TYPE_DEVICE);
+      self->device_for_node = g_hash_table_new_full (NULL, NULL, NULL,
+                                                     g_object_unref);
+      sync_devices (self);
+    }
+
+  return G_LIST_MODEL (self->devices);
+}
+
+HangarDevice *
+hangar_domain_doc_get_device (HangarDomainDoc  *self,
+                              HangarDeviceKind  kind,
+                              unsigned          index)
+{
+  GListModel *devices;
+  unsigned n;
+
+  g_return_val_if_fail (HANGAR_IS_DOMAIN_DOC (self), NULL);
+
+  devices = hangar_domain_doc_get_devices (self);
+  n = g_list_model_get_n_items (devices);
+
+  for (unsigned i = 0; i < n; i++)
+    {
+      g_autoptr(HangarDevice) device = g_list_model_get_item (devices, i);
+
+      if (hangar_device_get_kind (device) == kind && index-- == 0)
+        return device;
+    }
+
+  return NULL;
+}
+
+static HangarDevice *
+device_for (HangarDomainDoc *self,
+            xmlNode         *node)
+{
+  hangar_domain_doc_get_devices (self);
+  sync_devices (self);
+
+  return g_hash_table_lookup (self->device_for_node, node);
+}
+
+HangarDevice *
+hangar_domain_doc_add_device (HangarDomainDoc  *self,
+                              HangarDeviceKind  kind,
+                              const char       *type)
+{
+  xmlNode *devices;
+  xmlNode *node;
+
+  g_return_val_if_fail (HANGAR_IS_DOMAIN_DOC (self), NULL);
+  g_return_val_if_fail (kind > HANGAR_DEVICE_OTHER &&
+                        kind < HANGAR_N_DEVICE_KINDS, NULL);
+
+  devices = hangar_xml_find_or_create_child (get_root (self), "devices",
+                                             hangar_schema_domain_order);
+  node = hangar_xml_create_child (devices, hangar_device_kind_to_name (kind),
+                                  hangar_schema_devices_order);
+  if (type != NULL)
+    hangar_xml_set_attr (node, "type", type);
+
+  return device_for (self, node);
+}
+
+HangarDevice *
+hangar_domain_doc_add_device_xml (HangarDomainDoc  *self,
+                                  const char       *xml,
+                                  GError          **error)
+{
+  g_autoptr(HangarDomainDoc) wrapper = NULL;
+  g_autofree char *text = NULL;
+  xmlNode *element = NULL;
+  xmlNode *devices;
+  xmlNode *node;
+  xmlNode *copy;
+
+  g_return_val_if_fail (HANGAR_IS_DOMAIN_DOC (self), NULL);
+  g_return_val_if_fail (xml != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  /* Parsed inside a <domain> so that its errors read like the others. */
+  text = g_strconcat ("<domain>", xml, "</domain>", NULL);
+  wrapper = hangar_domain_doc_new_from_string (text, -1, _("device"), error);
+  if (wrapper == NULL)
+    return NULL;
+
+  for (xmlNode *child = get_root (wrapper)->children; child; child = child->next)
+    {
+      if (child->type != XML_ELEMENT_NODE)
+        continue;
+      if (element != NULL)
+        {
+          element = NULL;
+          break;
+        }
+      element = child;
+    }
+
+  if (element == NULL)
+    {
+      g_set_error (error, HANGAR_MODEL_ERROR, HANGAR_MODEL_ERROR_INVALID,
+                   _("A device is exactly one element"));
+      return NULL;
+    }
+
+  devices = hangar_xml_find_or_create_child (get_root (self), "devices",
+                                             hangar_schema_domain_order);
+
+  /* Create the placeholder at libvirt's place, then swap in the copy. */
+  node = hangar_xml_create_child (devices,
+                                  element->ns == NULL
+                                    ? (const char *) element->name
+                                    : "hangar-placeholder",
+                                  hangar_schema_devices_order);
+  copy = xmlDocCopyNode (element, self->doc, 1);
+  if (copy == NULL)
+    g_error ("Cannot copy an XML element");
+  xmlReplaceNode (node, copy);
+  xmlFreeNode (node);
+
+  /* Namespaces declared on the wrapper's root do not exist there: the
+   * copy carries its own declarations. */
+  xmlReconciliateNs (self->doc, copy);
+
+  return device_for (self, copy);
+}
+
+static void
+remove_spice_dependents (HangarDomainDoc *self)
+{
+  GListModel *devices = hangar_domain_doc_get_devices (self);
+  unsigned n = g_list_model_get_n_items (devices);
+  g_autoptr(GPtrArray) doomed = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (unsigned i = 0; i < n; i++)
+    {
+      g_autoptr(HangarDevice) device = g_list_model_get_item (devices, i);
+      xmlNode *node = hangar_device_get_node (device);
+      g_autofree char *type = hangar_xml_dup_attr (node, "type");
+
+      if (hangar_device_get_kind (device) == HANGAR_DEVICE_GRAPHICS &&
+          g_strcmp0 (type, "spice") == 0)
+        return;
+
+      if (!hangar_device_is_spice_only (device))
+        continue;
+
+      /* Sound devices and graphics name their audio backend by id: keep
+       * the backend, with no host output. */
+      if (hangar_device_get_kind (device) == HANGAR_DEVICE_AUDIO)
+        {
+          hangar_xml_set_attr (node, "type", "none");
+          continue;
+        }
+
+      g_ptr_array_add (doomed, g_object_ref (device));
+    }
+
+  for (unsigned i = 0; i < doomed->len; i++)
+    {
+      HangarDevice *device = doomed->pdata[i];
+      xmlNode *node = hangar_device_get_node (device);
+
+      hangar_device_detach (device);
+      g_hash_table_remove (self->device_for_node, node);
+      hangar_xml_remove_node (node);
+    }
+}
+
+gboolean
+hangar_domain_doc_remove_device (HangarDomainDoc  *self,
+                                 HangarDevice     *device,
+                                 GError          **error)
+{
+  xmlNode *node;
+  gboolean was_spice;
+
+  g_return_val_if_fail (HANGAR_IS_DOMAIN_DOC (self), FALSE);
+  g_return_val_if_fail (HANGAR_IS_DEVICE (device), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  node = hangar_device_get_node (device);
+  if (node == NULL || node->doc != self->doc)
+    {
+      g_set_error (error, HANGAR_MODEL_ERROR, HANGAR_MODEL_ERROR_NOT_FOUND,
+                   _("The device is not part of this document"));
+      return FALSE;
+    }
+
+  hangar_domain_doc_get_devices (self);
+
+  {
+    g_autofree char *type = hangar_xml_dup_attr (node, "type");
+
+    was_spice = hangar_device_get_kind (device) == HANGAR_DEVICE_GRAPHICS &&
+                g_strcmp0 (type, "spice") == 0;
+  }
+
+  hangar_xml_remove_node (node);
+
+  /* The element is gone: the device must not be looked at again. */
+  hangar_device_detach (device);
+  g_hash_table_remove (self->device_for_node, node);
+
+  if (was_spice)
+    remove_spice_dependents (self);
+
+  sync_devices (self);
+
+  return TRUE;
 }

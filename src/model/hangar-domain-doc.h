@@ -6,8 +6,9 @@
 
 #pragma once
 
-#include <glib-object.h>
+#include <gio/gio.h>
 
+#include "hangar-device.h"
 #include "hangar-model-error.h"
 
 G_BEGIN_DECLS
@@ -115,5 +116,167 @@ void             hangar_domain_doc_set_boot_menu     (HangarDomainDoc  *self,
 /* Whether the boot menu is enabled, and its timeout (0 when unset). */
 gboolean         hangar_domain_doc_get_boot_menu     (HangarDomainDoc  *self,
                                                       unsigned         *timeout_ms);
+
+/* Typed general fields by name ("title", "os-firmware", "clock-offset",
+ * "timer-rtc-tickpolicy", …), relative to <domain>; the list is
+ * hangar_domain_doc_get_fields ().  The same rules as the device fields
+ * (hangar-device.h): NULL or FALSE removes, setters touch only their
+ * element.  Fields with dependent changes have their own setters below
+ * (memory, vCPUs, firmware, boot devices). */
+const HangarField *hangar_domain_doc_get_fields      (unsigned         *n_fields);
+const HangarField *hangar_domain_doc_find_field      (const char       *name);
+const char      *hangar_domain_doc_get_string        (HangarDomainDoc  *self,
+                                                      const char       *field);
+gboolean         hangar_domain_doc_set_string        (HangarDomainDoc  *self,
+                                                      const char       *field,
+                                                      const char       *value,
+                                                      GError          **error);
+gboolean         hangar_domain_doc_get_uint          (HangarDomainDoc  *self,
+                                                      const char       *field,
+                                                      guint64          *value);
+gboolean         hangar_domain_doc_set_uint          (HangarDomainDoc  *self,
+                                                      const char       *field,
+                                                      guint64           value,
+                                                      GError          **error);
+gboolean         hangar_domain_doc_get_flag          (HangarDomainDoc  *self,
+                                                      const char       *field);
+gboolean         hangar_domain_doc_set_flag          (HangarDomainDoc  *self,
+                                                      const char       *field,
+                                                      gboolean          value,
+                                                      GError          **error);
+
+/* Shorthands for the common general fields. */
+const char      *hangar_domain_doc_get_title         (HangarDomainDoc  *self);
+void             hangar_domain_doc_set_title         (HangarDomainDoc  *self,
+                                                      const char       *title);
+const char      *hangar_domain_doc_get_description   (HangarDomainDoc  *self);
+void             hangar_domain_doc_set_description   (HangarDomainDoc  *self,
+                                                      const char       *description);
+/* Fails with HANGAR_MODEL_ERROR_INVALID unless @uuid is a UUID. */
+gboolean         hangar_domain_doc_set_uuid          (HangarDomainDoc  *self,
+                                                      const char       *uuid,
+                                                      GError          **error);
+/* <maxMemory> (memory hotplug), 0 when there is none; setting 0 removes
+ * it.  It fails when below <memory>. */
+guint64          hangar_domain_doc_get_max_memory_kib (HangarDomainDoc *self);
+gboolean         hangar_domain_doc_set_max_memory_kib (HangarDomainDoc *self,
+                                                       guint64          kib,
+                                                       unsigned         slots,
+                                                       GError         **error);
+/* <currentMemory>: fails above <memory>. */
+gboolean         hangar_domain_doc_set_current_memory_kib (HangarDomainDoc *self,
+                                                           guint64          kib,
+                                                           GError         **error);
+/* <cpu><topology>: fails unless the product equals the vCPU count. */
+gboolean         hangar_domain_doc_set_cpu_topology  (HangarDomainDoc  *self,
+                                                      unsigned          sockets,
+                                                      unsigned          dies,
+                                                      unsigned          cores,
+                                                      unsigned          threads,
+                                                      GError          **error);
+/* A <cpu><feature>'s policy ("require", "disable", …), NULL to remove. */
+const char      *hangar_domain_doc_get_cpu_feature   (HangarDomainDoc  *self,
+                                                      const char       *name);
+void             hangar_domain_doc_set_cpu_feature   (HangarDomainDoc  *self,
+                                                      const char       *name,
+                                                      const char       *policy);
+/* A <clock><timer name=@name>'s attribute, NULL to remove. */
+const char      *hangar_domain_doc_get_timer         (HangarDomainDoc  *self,
+                                                      const char       *name,
+                                                      const char       *attr);
+void             hangar_domain_doc_set_timer         (HangarDomainDoc  *self,
+                                                      const char       *name,
+                                                      const char       *attr,
+                                                      const char       *value);
+/* Writes the libosinfo OS id into <metadata>, in libosinfo's namespace
+ * (found by URI, whatever its prefix); NULL removes it. */
+void             hangar_domain_doc_set_os_id         (HangarDomainDoc  *self,
+                                                      const char       *os_id);
+
+/* Firmware.  UEFI is on with <os firmware='efi'> or a pflash loader.
+ * Turning it off removes the whole set (firmware attribute and element,
+ * loader, nvram); on writes firmware='efi' for libvirt to pick the
+ * loader and variables, dropping a hand-written loader and nvram. */
+gboolean         hangar_domain_doc_get_uefi          (HangarDomainDoc  *self);
+void             hangar_domain_doc_set_uefi          (HangarDomainDoc  *self,
+                                                      gboolean          uefi,
+                                                      gboolean          secure_boot);
+
+/* <os><boot dev=…> in order, a NULL-terminated array to free.  Setting it
+ * removes every per-device boot order (libvirt refuses both); an empty
+ * list removes the <boot> elements. */
+char           **hangar_domain_doc_dup_boot_devices  (HangarDomainDoc  *self);
+void             hangar_domain_doc_set_boot_devices  (HangarDomainDoc  *self,
+                                                      const char * const *devices);
+
+/* Direct kernel boot: NULL removes a part.  Without a kernel, initrd,
+ * cmdline and dtb are removed too (libvirt ignores them). */
+void             hangar_domain_doc_set_direct_boot   (HangarDomainDoc  *self,
+                                                      const char       *kernel,
+                                                      const char       *initrd,
+                                                      const char       *cmdline,
+                                                      const char       *dtb);
+
+/* The devices, a list of HangarDevice in document order, owned by the
+ * document and kept up to date by the calls below.  Unknown elements are
+ * HANGAR_DEVICE_OTHER items. */
+GListModel      *hangar_domain_doc_get_devices       (HangarDomainDoc  *self);
+/* The @index-th device of @kind, or NULL. */
+HangarDevice    *hangar_domain_doc_get_device        (HangarDomainDoc  *self,
+                                                      HangarDeviceKind  kind,
+                                                      unsigned          index);
+/* A new empty device of @kind, with type='@type' when given, put where
+ * libvirt would write it (after the others of its kind).  <devices> is
+ * created when missing. */
+HangarDevice    *hangar_domain_doc_add_device        (HangarDomainDoc  *self,
+                                                      HangarDeviceKind  kind,
+                                                      const char       *type);
+/* A device from its XML (one element), placed like the above. */
+HangarDevice    *hangar_domain_doc_add_device_xml    (HangarDomainDoc  *self,
+                                                      const char       *xml,
+                                                      GError          **error);
+/* Removes @device.  Removing the last SPICE <graphics> also removes what
+ * works only with SPICE (see hangar_device_is_spice_only ()), turning
+ * <audio type='spice'> into type='none' so sound devices keep their
+ * backend. */
+gboolean         hangar_domain_doc_remove_device     (HangarDomainDoc  *self,
+                                                      HangarDevice     *device,
+                                                      GError          **error);
+
+/* Validation.  Each problem is a HangarModelIssue: errors are what libvirt
+ * refuses (the RelaxNG schema, or define-time checks the schema cannot
+ * express), warnings what libvirt would silently drop. */
+typedef enum
+{
+  HANGAR_MODEL_ISSUE_ERROR,
+  HANGAR_MODEL_ISSUE_WARNING,
+} HangarModelIssueLevel;
+
+typedef struct
+{
+  HangarModelIssueLevel level;
+  char *path;       /* "/domain/devices/disk[2]/target", or NULL */
+  int line;         /* in the document as loaded; 0 for new elements */
+  char *message;
+} HangarModelIssue;
+
+void             hangar_model_issue_free             (HangarModelIssue *issue);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HangarModelIssue, hangar_model_issue_free)
+
+typedef enum
+{
+  HANGAR_VALIDATE_SCHEMA   = 1 << 0,  /* libvirt's domain.rng */
+  HANGAR_VALIDATE_CHECKS   = 1 << 1,  /* duplicate targets, PCI clashes, … */
+  HANGAR_VALIDATE_WARNINGS = 1 << 2,  /* what libvirt would drop */
+  HANGAR_VALIDATE_ALL      = 0x7,
+} HangarValidateFlags;
+
+/* All the problems found, as HangarModelIssue items (free func set). */
+GPtrArray       *hangar_domain_doc_validate          (HangarDomainDoc  *self,
+                                                      HangarValidateFlags flags);
+/* TRUE when there is no error; else the first one, with its path and line,
+ * as HANGAR_MODEL_ERROR_INVALID.  Warnings never fail. */
+gboolean         hangar_domain_doc_check             (HangarDomainDoc  *self,
+                                                      GError          **error);
 
 G_END_DECLS
