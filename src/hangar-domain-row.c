@@ -70,6 +70,9 @@ update (HangarDomainRow *self)
 
   state = hangar_domain_get_state (self->domain);
   label = hangar_domain_state_to_label (state);
+  if (state == HANGAR_DOMAIN_STATE_SHUTOFF && hangar_domain_get_has_managed_save (self->domain))
+    /* Translators: the state of a domain whose memory was saved to disk */
+    label = _("Saved");
 
   gtk_label_set_label (GTK_LABEL (self->name_label), hangar_domain_get_name (self->domain));
   gtk_label_set_label (GTK_LABEL (self->state_label), label);

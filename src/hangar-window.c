@@ -9,7 +9,9 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
+#include "hangar-delete-dialog.h"
 #include "hangar-domain-row.h"
 #include "hangar-window.h"
 
@@ -23,6 +25,8 @@ struct _HangarWindow
   GCancellable         *cancellable;
   HangarDomain         *selected;
   gulong                selected_state_id;
+  GHashTable           *shutdown_waits;  /* HangarDomain → ShutdownWait */
+  unsigned              shutdown_timeout;
   gboolean              reported_first_row;
   gboolean              reported_list_ready;
 
@@ -73,6 +77,8 @@ show_error (HangarWindow *self,
   hangar_window_show_message (self, error->message);
 }
 
+static void update_lifecycle_actions (HangarWindow *self);
+
 static void
 update_actions (HangarWindow *self)
 {
@@ -86,16 +92,7 @@ update_actions (HangarWindow *self)
     state = hangar_domain_get_state (self->selected);
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.import", connected);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.start",
-                                 have && (state == HANGAR_DOMAIN_STATE_SHUTOFF ||
-                                          state == HANGAR_DOMAIN_STATE_CRASHED));
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.shutdown",
-                                 have && state == HANGAR_DOMAIN_STATE_RUNNING);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.force-off",
-                                 have && state != HANGAR_DOMAIN_STATE_SHUTOFF);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.delete",
-                                 have && state == HANGAR_DOMAIN_STATE_SHUTOFF &&
-                                 hangar_domain_get_persistent (self->selected));
+  update_lifecycle_actions (self);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.apply", have && modified);
 
   /* Start and Shut Down take turns in one place in the header bar. */
@@ -103,6 +100,9 @@ update_actions (HangarWindow *self)
                           !have || state == HANGAR_DOMAIN_STATE_SHUTOFF ||
                           state == HANGAR_DOMAIN_STATE_CRASHED);
   gtk_widget_set_visible (self->shutdown_button, !gtk_widget_get_visible (self->start_button));
+  gtk_widget_set_tooltip_text (self->start_button,
+                               have && hangar_domain_get_has_managed_save (self->selected)
+                               ? _("Restore Saved State") : _("Start"));
   gtk_widget_set_sensitive (self->domain_menu_button, have);
 }
 
@@ -120,9 +120,13 @@ update_title (HangarWindow *self)
 
   adw_view_switcher_title_set_title (self->switcher_title,
                                      hangar_domain_get_name (self->selected));
-  adw_view_switcher_title_set_subtitle (self->switcher_title,
-                                        hangar_domain_state_to_label (
-                                          hangar_domain_get_state (self->selected)));
+  if (hangar_domain_get_state (self->selected) == HANGAR_DOMAIN_STATE_SHUTOFF &&
+      hangar_domain_get_has_managed_save (self->selected))
+    adw_view_switcher_title_set_subtitle (self->switcher_title, _("Saved"));
+  else
+    adw_view_switcher_title_set_subtitle (self->switcher_title,
+                                          hangar_domain_state_to_label (
+                                            hangar_domain_get_state (self->selected)));
 }
 
 static void
@@ -143,7 +147,7 @@ set_selected (HangarWindow *self,
     g_clear_signal_handler (&self->selected_state_id, self->selected);
   g_set_object (&self->selected, domain);
   if (domain != NULL)
-    self->selected_state_id = g_signal_connect_object (domain, "notify::state",
+    self->selected_state_id = g_signal_connect_object (domain, "notify",
                                                        G_CALLBACK (selected_state_cb), self,
                                                        G_CONNECT_SWAPPED);
 
@@ -309,6 +313,8 @@ unbind_row_cb (GtkSignalListItemFactory *factory,
 
 /* Lifecycle actions: the window runs them and shows their errors. */
 
+#define DEFAULT_SHUTDOWN_TIMEOUT_SECONDS 60
+
 typedef gboolean (*LifecycleFinish) (HangarDomain  *domain,
                                      GAsyncResult  *result,
                                      GError       **error);
@@ -330,6 +336,7 @@ lifecycle_cb (GObject      *source,
   if (!op->finish (HANGAR_DOMAIN (source), result, &error))
     show_error (op->self, error);
 
+  update_actions (op->self);
   g_object_unref (op->self);
   g_free (op);
 }
@@ -346,18 +353,247 @@ lifecycle_new (HangarWindow    *self,
   return op;
 }
 
+/* The actions that map one to one onto the domain's. */
+static const struct
+{
+  const char         *name;
+  HangarDomainAction  action;
+} simple_actions[] = {
+  { "win.start", HANGAR_DOMAIN_ACTION_START },
+  { "win.force-off", HANGAR_DOMAIN_ACTION_FORCE_OFF },
+  { "win.reboot", HANGAR_DOMAIN_ACTION_REBOOT },
+  { "win.reset", HANGAR_DOMAIN_ACTION_RESET },
+  { "win.pause", HANGAR_DOMAIN_ACTION_PAUSE },
+  { "win.resume", HANGAR_DOMAIN_ACTION_RESUME },
+  { "win.save", HANGAR_DOMAIN_ACTION_SAVE },
+  { "win.discard-save", HANGAR_DOMAIN_ACTION_DISCARD_SAVE },
+};
+
 static void
-start_action (GtkWidget  *widget,
-              const char *action_name,
-              GVariant   *parameter)
+simple_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
 {
   HangarWindow *self = HANGAR_WINDOW (widget);
 
   g_return_if_fail (self->selected != NULL);
 
-  hangar_domain_start_async (self->selected, self->cancellable, lifecycle_cb,
-                             lifecycle_new (self, hangar_domain_start_finish));
-  adw_view_stack_set_visible_child_name (self->view_stack, "console");
+  for (unsigned i = 0; i < G_N_ELEMENTS (simple_actions); i++)
+    {
+      if (g_strcmp0 (simple_actions[i].name, action_name) != 0)
+        continue;
+
+      hangar_domain_run_action_async (self->selected, simple_actions[i].action,
+                                      self->cancellable, lifecycle_cb,
+                                      lifecycle_new (self, hangar_domain_run_action_finish));
+
+      if (simple_actions[i].action == HANGAR_DOMAIN_ACTION_START)
+        adw_view_stack_set_visible_child_name (self->view_stack, "console");
+      return;
+    }
+
+  g_return_if_reached ();
+}
+
+static void
+update_lifecycle_actions (HangarWindow *self)
+{
+  gboolean have = self->selected != NULL;
+  GAction *autostart;
+
+  for (unsigned i = 0; i < G_N_ELEMENTS (simple_actions); i++)
+    gtk_widget_action_set_enabled (GTK_WIDGET (self), simple_actions[i].name,
+                                   have && hangar_domain_check_action (self->selected,
+                                                                       simple_actions[i].action,
+                                                                       NULL));
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.shutdown",
+                                 have && hangar_domain_check_action (self->selected,
+                                                                     HANGAR_DOMAIN_ACTION_SHUTDOWN,
+                                                                     NULL));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.rename",
+                                 have && hangar_domain_check_action (self->selected,
+                                                                     HANGAR_DOMAIN_ACTION_RENAME,
+                                                                     NULL));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.delete",
+                                 have &&
+                                 hangar_domain_get_state (self->selected) ==
+                                 HANGAR_DOMAIN_STATE_SHUTOFF &&
+                                 hangar_domain_check_action (self->selected,
+                                                             HANGAR_DOMAIN_ACTION_UNDEFINE,
+                                                             NULL));
+
+  autostart = g_action_map_lookup_action (G_ACTION_MAP (self), "autostart");
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (autostart),
+                               have && hangar_domain_check_action (self->selected,
+                                                                   HANGAR_DOMAIN_ACTION_SET_AUTOSTART,
+                                                                   NULL));
+  g_simple_action_set_state (G_SIMPLE_ACTION (autostart),
+                             g_variant_new_boolean (have &&
+                                                    hangar_domain_get_autostart (self->selected)));
+}
+
+static void
+autostart_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(HangarWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!hangar_domain_set_autostart_finish (HANGAR_DOMAIN (source), result, &error))
+    show_error (self, error);
+
+  /* Back to what the domain holds, whatever happened. */
+  update_actions (self);
+}
+
+static void
+autostart_change_state_cb (GSimpleAction *action,
+                           GVariant      *value,
+                           gpointer       user_data)
+{
+  HangarWindow *self = user_data;
+
+  g_return_if_fail (self->selected != NULL);
+
+  g_simple_action_set_state (action, value);
+  hangar_domain_set_autostart_async (self->selected, g_variant_get_boolean (value),
+                                     self->cancellable, autostart_cb, g_object_ref (self));
+}
+
+/* Shutting down: the guest may ignore the request.  After a while the
+ * window offers to force the domain off. */
+
+typedef struct
+{
+  HangarWindow *self;     /* borrowed: the window drops the wait first */
+  HangarDomain *domain;
+  unsigned      timeout_id;
+  gulong        state_id;
+  GtkWindow    *dialog;
+} ShutdownWait;
+
+static void
+shutdown_wait_free (ShutdownWait *wait)
+{
+  g_clear_handle_id (&wait->timeout_id, g_source_remove);
+  g_clear_signal_handler (&wait->state_id, wait->domain);
+  if (wait->dialog != NULL)
+    {
+      g_object_set_data (G_OBJECT (wait->dialog), "wait", NULL);
+      gtk_window_destroy (wait->dialog);
+    }
+  g_clear_object (&wait->domain);
+  g_free (wait);
+}
+
+static void
+shutdown_wait_state_cb (HangarDomain *domain,
+                        GParamSpec   *pspec,
+                        ShutdownWait *wait)
+{
+  HangarDomainState state = hangar_domain_get_state (domain);
+
+  if (state == HANGAR_DOMAIN_STATE_RUNNING || state == HANGAR_DOMAIN_STATE_SHUTTING_DOWN)
+    return;
+
+  /* Off, or someone else paused or stopped it: nothing to offer. */
+  g_hash_table_remove (wait->self->shutdown_waits, domain);
+}
+
+static gboolean shutdown_timeout_cb (gpointer data);
+
+static void
+shutdown_dialog_response_cb (AdwMessageDialog *dialog,
+                             const char       *response,
+                             gpointer          user_data)
+{
+  ShutdownWait *wait = g_object_get_data (G_OBJECT (dialog), "wait");
+  HangarWindow *self;
+  g_autoptr(HangarDomain) domain = NULL;
+
+  if (wait == NULL)
+    return;
+
+  wait->dialog = NULL;
+  self = wait->self;
+
+  if (g_strcmp0 (response, "force-off") == 0)
+    {
+      domain = g_object_ref (wait->domain);
+      g_hash_table_remove (self->shutdown_waits, domain);
+      hangar_domain_force_off_async (domain, self->cancellable, lifecycle_cb,
+                                     lifecycle_new (self, hangar_domain_force_off_finish));
+      return;
+    }
+
+  /* Keep waiting, and ask again later. */
+  wait->timeout_id = g_timeout_add_seconds (self->shutdown_timeout, shutdown_timeout_cb, wait);
+}
+
+static gboolean
+shutdown_timeout_cb (gpointer data)
+{
+  ShutdownWait *wait = data;
+  HangarWindow *self = wait->self;
+  GtkWidget *dialog;
+
+  wait->timeout_id = 0;
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Still Running"), NULL);
+  adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
+                                  ngettext ("“%s” did not shut down within %u second. "
+                                            "The guest may be busy or ignoring the request. "
+                                            "Forcing it off loses unsaved work in the guest.",
+                                            "“%s” did not shut down within %u seconds. "
+                                            "The guest may be busy or ignoring the request. "
+                                            "Forcing it off loses unsaved work in the guest.",
+                                            self->shutdown_timeout),
+                                  hangar_domain_get_name (wait->domain), self->shutdown_timeout);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "wait", _("_Keep Waiting"),
+                                    "force-off", _("_Force Off"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "force-off",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "wait");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "wait");
+  g_object_set_data (G_OBJECT (dialog), "wait", wait);
+  g_signal_connect (dialog, "response", G_CALLBACK (shutdown_dialog_response_cb), NULL);
+  wait->dialog = GTK_WINDOW (dialog);
+  gtk_window_present (GTK_WINDOW (dialog));
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+shutdown_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(HangarWindow) self = user_data;
+  HangarDomain *domain = HANGAR_DOMAIN (source);
+  g_autoptr(GError) error = NULL;
+  ShutdownWait *wait;
+
+  if (!hangar_domain_shutdown_finish (domain, result, &error))
+    {
+      show_error (self, error);
+      return;
+    }
+
+  if (g_hash_table_contains (self->shutdown_waits, domain) ||
+      hangar_domain_get_state (domain) == HANGAR_DOMAIN_STATE_SHUTOFF)
+    return;
+
+  wait = g_new0 (ShutdownWait, 1);
+  wait->self = self;
+  wait->domain = g_object_ref (domain);
+  wait->state_id = g_signal_connect (domain, "notify::state",
+                                     G_CALLBACK (shutdown_wait_state_cb), wait);
+  wait->timeout_id = g_timeout_add_seconds (self->shutdown_timeout, shutdown_timeout_cb, wait);
+  g_hash_table_insert (self->shutdown_waits, domain, wait);
 }
 
 static void
@@ -369,36 +605,98 @@ shutdown_action (GtkWidget  *widget,
 
   g_return_if_fail (self->selected != NULL);
 
-  hangar_domain_shutdown_async (self->selected, self->cancellable, lifecycle_cb,
-                                lifecycle_new (self, hangar_domain_shutdown_finish));
+  hangar_domain_shutdown_async (self->selected, self->cancellable, shutdown_cb,
+                                g_object_ref (self));
 }
 
+/* Renaming */
+
 static void
-force_off_action (GtkWidget  *widget,
-                  const char *action_name,
-                  GVariant   *parameter)
+rename_entry_changed_cb (GtkEditable      *entry,
+                         AdwMessageDialog *dialog)
 {
-  HangarWindow *self = HANGAR_WINDOW (widget);
+  HangarDomain *domain = g_object_get_data (G_OBJECT (dialog), "domain");
+  g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (entry)));
 
-  g_return_if_fail (self->selected != NULL);
-
-  hangar_domain_force_off_async (self->selected, self->cancellable, lifecycle_cb,
-                                 lifecycle_new (self, hangar_domain_force_off_finish));
+  adw_message_dialog_set_response_enabled (dialog, "rename",
+                                           *text != '\0' && strchr (text, '/') == NULL &&
+                                           g_strcmp0 (text, hangar_domain_get_name (domain)) != 0);
 }
 
 static void
-delete_response_cb (AdwMessageDialog *dialog,
+rename_response_cb (AdwMessageDialog *dialog,
                     const char       *response,
                     gpointer          user_data)
 {
   g_autoptr(HangarWindow) self = user_data;
   HangarDomain *domain = g_object_get_data (G_OBJECT (dialog), "domain");
+  GtkEditable *entry = GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog));
+
+  if (g_strcmp0 (response, "rename") != 0)
+    return;
+
+  hangar_domain_rename_async (domain, gtk_editable_get_text (entry), self->cancellable,
+                              lifecycle_cb, lifecycle_new (self, hangar_domain_rename_finish));
+}
+
+static void
+rename_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  HangarWindow *self = HANGAR_WINDOW (widget);
+  GtkWidget *dialog;
+  GtkWidget *entry;
+
+  g_return_if_fail (self->selected != NULL);
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Rename Virtual Machine"), NULL);
+  adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
+                                  _("The new name of “%s” on this connection."),
+                                  hangar_domain_get_name (self->selected));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "rename", _("_Rename"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "rename",
+                                              ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "rename");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_response_enabled (ADW_MESSAGE_DIALOG (dialog), "rename", FALSE);
+
+  entry = gtk_entry_new ();
+  gtk_editable_set_text (GTK_EDITABLE (entry), hangar_domain_get_name (self->selected));
+  gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (entry),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("New name"),
+                                  -1);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), entry);
+
+  g_object_set_data_full (G_OBJECT (dialog), "domain",
+                          g_object_ref (self->selected), g_object_unref);
+  g_signal_connect (entry, "changed", G_CALLBACK (rename_entry_changed_cb), dialog);
+  g_signal_connect (dialog, "response", G_CALLBACK (rename_response_cb), g_object_ref (self));
+  gtk_window_present (GTK_WINDOW (dialog));
+  gtk_widget_grab_focus (entry);
+}
+
+/* Deleting, with a choice of disks */
+
+static void
+delete_response_cb (HangarDeleteDialog *dialog,
+                    const char         *response,
+                    gpointer            user_data)
+{
+  g_autoptr(HangarWindow) self = user_data;
+  g_auto(GStrv) paths = NULL;
 
   if (g_strcmp0 (response, "delete") != 0)
     return;
 
-  hangar_domain_undefine_async (domain, self->cancellable, lifecycle_cb,
-                                lifecycle_new (self, hangar_domain_undefine_finish));
+  paths = hangar_delete_dialog_dup_selected_paths (dialog);
+  hangar_domain_delete_async (hangar_delete_dialog_get_domain (dialog),
+                              (const char * const *)paths, self->cancellable, lifecycle_cb,
+                              lifecycle_new (self, hangar_domain_delete_finish));
 }
 
 static void
@@ -407,26 +705,12 @@ delete_action (GtkWidget  *widget,
                GVariant   *parameter)
 {
   HangarWindow *self = HANGAR_WINDOW (widget);
-  GtkWidget *dialog;
+  HangarDeleteDialog *dialog;
 
   g_return_if_fail (self->selected != NULL);
 
-  dialog = adw_message_dialog_new (GTK_WINDOW (self),
-                                   _("Delete Virtual Machine?"), NULL);
-  adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
-                                  _("The definition of “%s” is removed from this connection. "
-                                    "Its disk images stay where they are."),
-                                  hangar_domain_get_name (self->selected));
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                    "cancel", _("_Cancel"),
-                                    "delete", _("_Delete"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "delete",
-                                              ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  g_object_set_data_full (G_OBJECT (dialog), "domain",
-                          g_object_ref (self->selected), g_object_unref);
+  dialog = hangar_delete_dialog_new (self->selected);
+  gtk_window_set_transient_for (GTK_WINDOW (dialog), GTK_WINDOW (self));
   g_signal_connect (dialog, "response", G_CALLBACK (delete_response_cb), g_object_ref (self));
   gtk_window_present (GTK_WINDOW (dialog));
 }
@@ -579,6 +863,7 @@ hangar_window_dispose (GObject *object)
   HangarWindow *self = HANGAR_WINDOW (object);
 
   g_cancellable_cancel (self->cancellable);
+  g_clear_pointer (&self->shutdown_waits, g_hash_table_unref);
   if (self->selected != NULL)
     g_clear_signal_handler (&self->selected_state_id, self->selected);
   g_clear_object (&self->selected);
@@ -697,9 +982,10 @@ hangar_window_class_init (HangarWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HangarWindow, domain_menu_button);
 
   gtk_widget_class_install_action (widget_class, "win.import", NULL, import_action);
-  gtk_widget_class_install_action (widget_class, "win.start", NULL, start_action);
+  for (unsigned i = 0; i < G_N_ELEMENTS (simple_actions); i++)
+    gtk_widget_class_install_action (widget_class, simple_actions[i].name, NULL, simple_action);
   gtk_widget_class_install_action (widget_class, "win.shutdown", NULL, shutdown_action);
-  gtk_widget_class_install_action (widget_class, "win.force-off", NULL, force_off_action);
+  gtk_widget_class_install_action (widget_class, "win.rename", NULL, rename_action);
   gtk_widget_class_install_action (widget_class, "win.delete", NULL, delete_action);
   gtk_widget_class_install_action (widget_class, "win.apply", NULL, apply_action);
   gtk_widget_class_install_action (widget_class, "win.reconnect", NULL, reconnect_action);
@@ -712,8 +998,21 @@ hangar_window_init (HangarWindow *self)
   GtkListItemFactory *factory;
 
   self->cancellable = g_cancellable_new ();
+  self->shutdown_waits = g_hash_table_new_full (NULL, NULL, NULL,
+                                                (GDestroyNotify)shutdown_wait_free);
+  self->shutdown_timeout = DEFAULT_SHUTDOWN_TIMEOUT_SECONDS;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  {
+    g_autoptr(GSimpleAction) autostart = NULL;
+
+    /* Stateful, so that the menu shows a check mark. */
+    autostart = g_simple_action_new_stateful ("autostart", NULL,
+                                              g_variant_new_boolean (FALSE));
+    g_signal_connect (autostart, "change-state", G_CALLBACK (autostart_change_state_cb), self);
+    g_action_map_add_action (G_ACTION_MAP (self), G_ACTION (autostart));
+  }
 
   factory = gtk_signal_list_item_factory_new ();
   g_signal_connect (factory, "setup", G_CALLBACK (setup_row_cb), self);
@@ -826,4 +1125,14 @@ hangar_window_show_message (HangarWindow *self,
   toast = adw_toast_new (message);
   adw_toast_set_timeout (toast, 8);
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+void
+hangar_window_set_shutdown_timeout (HangarWindow *self,
+                                    unsigned      seconds)
+{
+  g_return_if_fail (HANGAR_IS_WINDOW (self));
+  g_return_if_fail (seconds > 0);
+
+  self->shutdown_timeout = seconds;
 }

@@ -34,6 +34,10 @@ HangarImportDialog  *hangar_window_import_file      (HangarWindow      *self,
                                                      GFile             *file);
 HangarConsoleView   *hangar_window_get_console_view (HangarWindow      *self);
 HangarDomainDetails *hangar_window_get_details      (HangarWindow      *self);
+/* How long a shutdown request may take before the window offers to force
+ * the domain off (60 s unless set). */
+void                 hangar_window_set_shutdown_timeout (HangarWindow *self,
+                                                         unsigned      seconds);
 /* Shows @message in a toast. */
 void                 hangar_window_show_message     (HangarWindow      *self,
                                                      const char        *message);

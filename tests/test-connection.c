@@ -761,6 +761,288 @@ test_start_check_network (void)
   finish_connection (g_steal_pointer (&connection));
 }
 
+/* Runs @action and waits for its result. */
+static gboolean
+run (HangarDomain        *domain,
+     HangarDomainAction   action,
+     GError             **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  GAsyncResult *slot = NULL;
+
+  hangar_domain_run_action_async (domain, action, NULL, store_result_cb, &slot);
+  result = wait_for_result (&slot);
+
+  return hangar_domain_run_action_finish (domain, result, error);
+}
+
+static gboolean
+rename_domain (HangarDomain  *domain,
+               const char    *name,
+               GError       **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  GAsyncResult *slot = NULL;
+
+  hangar_domain_rename_async (domain, name, NULL, store_result_cb, &slot);
+  result = wait_for_result (&slot);
+
+  return hangar_domain_rename_finish (domain, result, error);
+}
+
+static gboolean
+set_autostart (HangarDomain  *domain,
+               gboolean       autostart,
+               GError       **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  GAsyncResult *slot = NULL;
+
+  hangar_domain_set_autostart_async (domain, autostart, NULL, store_result_cb, &slot);
+  result = wait_for_result (&slot);
+
+  return hangar_domain_set_autostart_finish (domain, result, error);
+}
+
+static void
+assert_refused (HangarDomain       *domain,
+                HangarDomainAction  action,
+                const char         *message)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (hangar_domain_check_action (domain, action, &error));
+  g_assert_error (error, HANGAR_VIRT_ERROR, HANGAR_VIRT_ERROR_INVALID_STATE);
+  if (message != NULL)
+    g_assert_cmpstr (error->message, ==, message);
+  g_clear_error (&error);
+
+  /* Running it anyway is refused the same way, before libvirt is asked. */
+  if (action != HANGAR_DOMAIN_ACTION_RENAME && action != HANGAR_DOMAIN_ACTION_SET_AUTOSTART)
+    {
+      g_assert_false (run (domain, action, &error));
+      g_assert_error (error, HANGAR_VIRT_ERROR, HANGAR_VIRT_ERROR_INVALID_STATE);
+    }
+}
+
+static void
+test_lifecycle (void)
+{
+  g_autoptr(HangarConnection) connection = NULL;
+  g_autoptr(GError) error = NULL;
+  HangarDomain *domain;
+  virDomainPtr dom;
+  int autostart = -1;
+
+  connection = open_connection ();
+  domain = hangar_connection_lookup_domain (connection, TEST_DOMAIN);
+  g_assert_cmpint (hangar_domain_get_state (domain), ==, HANGAR_DOMAIN_STATE_RUNNING);
+  g_assert_false (hangar_domain_get_has_managed_save (domain));
+  dom = virDomainLookupByUUIDString (outside, TEST_DOMAIN_UUID);
+  g_assert_nonnull (dom);
+
+  /* Pause and resume. */
+  assert_refused (domain, HANGAR_DOMAIN_ACTION_RESUME, "“test” is not paused");
+  g_assert_true (run (domain, HANGAR_DOMAIN_ACTION_PAUSE, &error));
+  g_assert_no_error (error);
+  wait_for_state (domain, HANGAR_DOMAIN_STATE_PAUSED);
+  assert_refused (domain, HANGAR_DOMAIN_ACTION_PAUSE, "“test” is already paused");
+  assert_refused (domain, HANGAR_DOMAIN_ACTION_REBOOT, NULL);
+  g_assert_true (run (domain, HANGAR_DOMAIN_ACTION_RESUME, &error));
+  g_assert_no_error (error);
+  wait_for_state (domain, HANGAR_DOMAIN_STATE_RUNNING);
+
+  /* Reboot and reset keep it running. */
+  g_assert_true (run (domain, HANGAR_DOMAIN_ACTION_REBOOT, &error));
+  g_assert_no_error (error);
+  g_assert_true (run (domain, HANGAR_DOMAIN_ACTION_RESET, &error));
+  g_assert_no_error (error);
+  {
+    int state = -1;
+
+    g_assert_cmpint (virDomainGetState (dom, &state, NULL, 0), ==, 0);
+    g_assert_cmpint (state, ==, VIR_DOMAIN_RUNNING);
+  }
+
+  /* Managed save: off with an image, which the next start restores. */
+  assert_refused (domain, HANGAR_DOMAIN_ACTION_RENAME,
+                  "“test” is running: shut it down before renaming it");
+  assert_refused (domain, HANGAR_DOMAIN_ACTION_DISCARD_SAVE, "“test” has no saved state");
+  g_assert_true (run (domain, HANGAR_DOMAIN_ACTION_SAVE, &error));
+  g_assert_no_error (error);
+  g_assert_true (hangar_domain_get_has_managed_save (domain));
+  wait_for_state (domain, HANGAR_DOMAIN_STATE_SHUTOFF);
+  g_assert_cmpint (virDomainHasManagedSaveImage (dom, 0), ==, 1);
+  assert_refused (domain, HANGAR_DOMAIN_ACTION_SAVE, NULL);
+  assert_refused (domain, HANGAR_DOMAIN_ACTION_RENAME,
+                  "“test” has a saved state: start it or discard the saved state "
+                  "before renaming it");
+
+  /* A second connection learns of the image from the list. */
+  {
+    g_autoptr(HangarConnection) second = open_connection ();
+    HangarDomain *seen = hangar_connection_lookup_domain (second, TEST_DOMAIN);
+
+    g_assert_true (hangar_domain_get_has_managed_save (seen));
+    finish_connection (g_steal_pointer (&second));
+  }
+
+  g_assert_true (run (domain, HANGAR_DOMAIN_ACTION_START, &error));
+  g_assert_no_error (error);
+  wait_for_state (domain, HANGAR_DOMAIN_STATE_RUNNING);
+  g_assert_false (hangar_domain_get_has_managed_save (domain));
+  g_assert_cmpint (virDomainHasManagedSaveImage (dom, 0), ==, 0);
+
+  /* Autostart, as libvirt holds it. */
+  g_assert_false (hangar_domain_get_autostart (domain));
+  g_assert_true (set_autostart (domain, TRUE, &error));
+  g_assert_no_error (error);
+  g_assert_true (hangar_domain_get_autostart (domain));
+  g_assert_cmpint (virDomainGetAutostart (dom, &autostart), ==, 0);
+  g_assert_cmpint (autostart, ==, 1);
+  g_assert_true (set_autostart (domain, FALSE, &error));
+  g_assert_no_error (error);
+  g_assert_false (hangar_domain_get_autostart (domain));
+  g_assert_cmpint (virDomainGetAutostart (dom, &autostart), ==, 0);
+  g_assert_cmpint (autostart, ==, 0);
+
+  /* Rename: the same entry under its new name, in libvirt too. */
+  g_assert_true (run (domain, HANGAR_DOMAIN_ACTION_FORCE_OFF, &error));
+  g_assert_no_error (error);
+  wait_for_state (domain, HANGAR_DOMAIN_STATE_SHUTOFF);
+
+  g_assert_false (rename_domain (domain, "  ", &error));
+  g_assert_error (error, HANGAR_VIRT_ERROR, HANGAR_VIRT_ERROR_FAILED);
+  g_clear_error (&error);
+
+  g_assert_true (rename_domain (domain, "test-renamed", &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (hangar_domain_get_name (domain), ==, "test-renamed");
+  g_assert_true (hangar_connection_lookup_domain (connection, "test-renamed") == domain);
+  g_assert_null (hangar_connection_lookup_domain (connection, TEST_DOMAIN));
+  {
+    virDomainPtr renamed = virDomainLookupByName (outside, "test-renamed");
+
+    g_assert_nonnull (renamed);
+    virDomainFree (renamed);
+  }
+
+  /* Renamed back elsewhere: the events alone bring the name. */
+  {
+    virDomainPtr renamed = virDomainLookupByName (outside, "test-renamed");
+
+    g_assert_cmpint (virDomainRename (renamed, TEST_DOMAIN, 0), ==, 0);
+    virDomainFree (renamed);
+  }
+  wait_for_listing (connection, TEST_DOMAIN, TRUE);
+  g_assert_true (hangar_connection_lookup_domain (connection, TEST_DOMAIN) == domain);
+  g_assert_null (hangar_connection_lookup_domain (connection, "test-renamed"));
+
+  g_assert_true (run (domain, HANGAR_DOMAIN_ACTION_START, &error));
+  g_assert_no_error (error);
+  wait_for_state (domain, HANGAR_DOMAIN_STATE_RUNNING);
+
+  virDomainFree (dom);
+  finish_connection (g_steal_pointer (&connection));
+}
+
+#define DISK_DOMAIN_XML \
+  "<domain type='test'>\n" \
+  "  <name>hangar-disks</name>\n" \
+  "  <uuid>3d1c6a0e-55f2-4b7e-a1f4-2c9e8b7d6a03</uuid>\n" \
+  "  <memory unit='KiB'>131072</memory>\n" \
+  "  <vcpu>1</vcpu>\n" \
+  "  <os>\n" \
+  "    <type arch='x86_64'>hvm</type>\n" \
+  "  </os>\n" \
+  "  <devices>\n" \
+  "    <disk type='file' device='disk'>\n" \
+  "      <source file='%s'/>\n" \
+  "      <target dev='vda' bus='virtio'/>\n" \
+  "    </disk>\n" \
+  "    <disk type='file' device='disk'>\n" \
+  "      <source file='%s'/>\n" \
+  "      <target dev='vdb' bus='virtio'/>\n" \
+  "    </disk>\n" \
+  "  </devices>\n" \
+  "</domain>\n"
+
+static void
+test_delete_with_storage (void)
+{
+  g_autoptr(HangarConnection) connection = NULL;
+  g_autoptr(HangarDomainDoc) doc = NULL;
+  g_autoptr(HangarDomain) domain = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *deleted = NULL;
+  g_autofree char *kept = NULL;
+  g_autofree char *xml = NULL;
+  GAsyncResult *slot = NULL;
+
+  dir = g_dir_make_tmp ("hangar-delete-XXXXXX", &error);
+  g_assert_no_error (error);
+  deleted = g_build_filename (dir, "system.qcow2", NULL);
+  kept = g_build_filename (dir, "data.qcow2", NULL);
+  g_assert_true (g_file_set_contents (deleted, "disk", -1, NULL));
+  g_assert_true (g_file_set_contents (kept, "data", -1, NULL));
+
+  connection = open_connection ();
+  xml = g_strdup_printf (DISK_DOMAIN_XML, deleted, kept);
+  doc = hangar_domain_doc_new_from_string (xml, -1, NULL, &error);
+  g_assert_no_error (error);
+  hangar_connection_define_async (connection, doc, NULL, store_result_cb, &slot);
+  result = wait_for_result (&slot);
+  domain = hangar_connection_define_finish (connection, result, &error);
+  g_assert_no_error (error);
+  g_clear_object (&result);
+
+  /* Not while it runs. */
+  g_assert_true (run (domain, HANGAR_DOMAIN_ACTION_START, &error));
+  g_assert_no_error (error);
+  wait_for_state (domain, HANGAR_DOMAIN_STATE_RUNNING);
+  {
+    const char *paths[] = { deleted, NULL };
+
+    hangar_domain_delete_async (domain, paths, NULL, store_result_cb, &slot);
+    result = wait_for_result (&slot);
+    g_assert_false (hangar_domain_delete_finish (domain, result, &error));
+    g_assert_error (error, HANGAR_VIRT_ERROR, HANGAR_VIRT_ERROR_INVALID_STATE);
+    g_clear_error (&error);
+    g_clear_object (&result);
+  }
+  g_assert_true (g_file_test (deleted, G_FILE_TEST_EXISTS));
+  g_assert_true (run (domain, HANGAR_DOMAIN_ACTION_FORCE_OFF, &error));
+  g_assert_no_error (error);
+  wait_for_state (domain, HANGAR_DOMAIN_STATE_SHUTOFF);
+
+  /* The chosen disk goes with the definition; the other stays.  No pool
+   * of the test driver holds the files: they are removed as files. */
+  {
+    const char *paths[] = { deleted, NULL };
+
+    hangar_domain_delete_async (domain, paths, NULL, store_result_cb, &slot);
+    result = wait_for_result (&slot);
+    g_assert_true (hangar_domain_delete_finish (domain, result, &error));
+    g_assert_no_error (error);
+    g_clear_object (&result);
+  }
+  g_assert_null (hangar_connection_lookup_domain (connection, "hangar-disks"));
+  g_assert_false (g_file_test (deleted, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (kept, G_FILE_TEST_EXISTS));
+  {
+    virDomainPtr gone = virDomainLookupByName (outside, "hangar-disks");
+
+    g_assert_null (gone);
+  }
+
+  g_assert_cmpint (g_unlink (kept), ==, 0);
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+  g_clear_object (&domain);
+  finish_connection (g_steal_pointer (&connection));
+}
+
 static void
 test_close (void)
 {
@@ -820,6 +1102,8 @@ main (int   argc,
   g_test_add_func ("/hangar/connection/define-edit-undefine", test_define_edit_undefine);
   g_test_add_func ("/hangar/connection/capabilities", test_capabilities);
   g_test_add_func ("/hangar/connection/start-check-network", test_start_check_network);
+  g_test_add_func ("/hangar/connection/lifecycle", test_lifecycle);
+  g_test_add_func ("/hangar/connection/delete-with-storage", test_delete_with_storage);
   g_test_add_func ("/hangar/connection/close", test_close);
 
   ret = g_test_run ();

@@ -397,6 +397,11 @@ insert_or_update (HangarConnection *self,
       renamed = hangar_domain_update (domain, info->name,
                                       with_state ? info->state : hangar_domain_get_state (domain),
                                       info->persistent);
+      if (info->extras_known)
+        {
+          hangar_domain_set_autostart (domain, info->autostart);
+          hangar_domain_set_has_managed_save (domain, info->has_managed_save);
+        }
       if (renamed)
         resort_domain (self, domain);
 
@@ -491,6 +496,25 @@ lookup_data_free (LookupData *data)
   g_free (data);
 }
 
+/* Autostart and managed save of one domain; where the driver cannot tell,
+ * they stay unknown and the entry keeps what it had. */
+static void
+read_extras (HangarDomainInfo *info)
+{
+  int autostart = 0;
+  int has_save;
+
+  if (virDomainGetAutostart (info->dom, &autostart) < 0)
+    return;
+  has_save = virDomainHasManagedSaveImage (info->dom, 0);
+  if (has_save < 0)
+    return;
+
+  info->autostart = autostart != 0;
+  info->has_managed_save = has_save > 0;
+  info->extras_known = TRUE;
+}
+
 static void
 lookup_worker (GTask        *task,
                gpointer      source_object,
@@ -541,6 +565,7 @@ lookup_worker (GTask        *task,
     }
 
   info = hangar_domain_info_new (dom, hangar_domain_state_from_libvirt (state), persistent);
+  read_extras (info);
   g_task_return_pointer (task, info, (GDestroyNotify)hangar_domain_info_free);
 }
 
@@ -698,6 +723,11 @@ handle_event (HangarConnection *self,
       break;
 
     case VIR_DOMAIN_EVENT_STARTED:
+      /* Starting restores a managed save image and removes it. */
+      hangar_domain_set_has_managed_save (domain, FALSE);
+      hangar_domain_set_state (domain, HANGAR_DOMAIN_STATE_RUNNING);
+      break;
+
     case VIR_DOMAIN_EVENT_RESUMED:
       hangar_domain_set_state (domain, HANGAR_DOMAIN_STATE_RUNNING);
       break;
@@ -707,6 +737,8 @@ handle_event (HangarConnection *self,
       break;
 
     case VIR_DOMAIN_EVENT_STOPPED:
+      if (event->detail == VIR_DOMAIN_EVENT_STOPPED_SAVED && hangar_domain_get_persistent (domain))
+        hangar_domain_set_has_managed_save (domain, TRUE);
       hangar_domain_set_state (domain, HANGAR_DOMAIN_STATE_SHUTOFF);
       if (!hangar_domain_get_persistent (domain))
         remove_domain (self, domain);
@@ -743,6 +775,23 @@ hangar_connection_domain_undefined (HangarConnection *self,
     remove_domain (self, domain);
   else
     hangar_domain_set_persistent (domain, FALSE);
+}
+
+
+void
+hangar_connection_domain_renamed (HangarConnection *self,
+                                  HangarDomain     *domain,
+                                  const char       *name)
+{
+  g_return_if_fail (HANGAR_IS_CONNECTION (self));
+  g_return_if_fail (HANGAR_IS_DOMAIN (domain));
+  g_return_if_fail (name != NULL);
+
+  if (g_hash_table_lookup (self->by_uuid, hangar_domain_get_uuid (domain)) != domain)
+    return;
+
+  if (hangar_domain_set_name (domain, name))
+    resort_domain (self, domain);
 }
 
 
@@ -1123,16 +1172,17 @@ open_result_free (OpenResult *result)
   g_free (result);
 }
 
-/* The UUIDs of the persistent domains, in one call; NULL when the driver
+/* The UUIDs of the domains matching @flags, in one call; NULL when the driver
  * cannot filter. */
 static GHashTable *
-list_persistent (virConnectPtr conn)
+list_uuids (virConnectPtr conn,
+            unsigned      flags)
 {
   g_autoptr(GHashTable) persistent = NULL;
   virDomainPtr *doms = NULL;
   int n;
 
-  n = virConnectListAllDomains (conn, &doms, VIR_CONNECT_LIST_DOMAINS_PERSISTENT);
+  n = virConnectListAllDomains (conn, &doms, flags);
   if (n < 0)
     return NULL;
 
@@ -1182,7 +1232,8 @@ list_states (virConnectPtr conn)
   return states;
 }
 
-/* Reads all domains with their states and persistence in three calls,
+/* Reads all domains with their states, persistence, autostart and managed
+ * save images in five calls,
  * however many there are. */
 static GPtrArray *
 list_domains (virConnectPtr   conn,
@@ -1191,6 +1242,8 @@ list_domains (virConnectPtr   conn,
   g_autoptr(GPtrArray) infos = NULL;
   g_autoptr(GHashTable) persistent = NULL;
   g_autoptr(GHashTable) states = NULL;
+  g_autoptr(GHashTable) autostart = NULL;
+  g_autoptr(GHashTable) managed_save = NULL;
   virDomainPtr *doms = NULL;
   int n_doms;
 
@@ -1201,7 +1254,9 @@ list_domains (virConnectPtr   conn,
       return NULL;
     }
 
-  persistent = list_persistent (conn);
+  persistent = list_uuids (conn, VIR_CONNECT_LIST_DOMAINS_PERSISTENT);
+  autostart = list_uuids (conn, VIR_CONNECT_LIST_DOMAINS_AUTOSTART);
+  managed_save = list_uuids (conn, VIR_CONNECT_LIST_DOMAINS_MANAGEDSAVE);
   states = list_states (conn);
 
   infos = g_ptr_array_new_full (MAX (n_doms, 1), (GDestroyNotify)hangar_domain_info_free);
@@ -1209,6 +1264,7 @@ list_domains (virConnectPtr   conn,
   for (int i = 0; i < n_doms; i++)
     {
       char uuid[VIR_UUID_STRING_BUFLEN];
+      HangarDomainInfo *info;
       gpointer found;
       int state = VIR_DOMAIN_NOSTATE;
       int is_persistent;
@@ -1230,9 +1286,15 @@ list_domains (virConnectPtr   conn,
       else
         is_persistent = virDomainIsPersistent (doms[i]) == 1;
 
-      g_ptr_array_add (infos, hangar_domain_info_new (doms[i],
-                                                      hangar_domain_state_from_libvirt (state),
-                                                      is_persistent));
+      info = hangar_domain_info_new (doms[i], hangar_domain_state_from_libvirt (state),
+                                     is_persistent);
+      if (autostart != NULL && managed_save != NULL)
+        {
+          info->autostart = g_hash_table_contains (autostart, uuid);
+          info->has_managed_save = g_hash_table_contains (managed_save, uuid);
+          info->extras_known = TRUE;
+        }
+      g_ptr_array_add (infos, info);
     }
   free (doms);
 

@@ -9,6 +9,8 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+#include <errno.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -34,6 +36,8 @@ struct _HangarDomain
 
   HangarDomainState  state;
   gboolean           persistent;
+  gboolean           autostart;
+  gboolean           has_managed_save;
 };
 
 G_DEFINE_FINAL_TYPE (HangarDomain, hangar_domain, G_TYPE_OBJECT)
@@ -46,35 +50,48 @@ G_DEFINE_ENUM_TYPE (HangarDomainState, hangar_domain_state,
   G_DEFINE_ENUM_VALUE (HANGAR_DOMAIN_STATE_CRASHED, "crashed"),
   G_DEFINE_ENUM_VALUE (HANGAR_DOMAIN_STATE_SUSPENDED, "suspended"))
 
+G_DEFINE_ENUM_TYPE (HangarDomainAction, hangar_domain_action,
+  G_DEFINE_ENUM_VALUE (HANGAR_DOMAIN_ACTION_START, "start"),
+  G_DEFINE_ENUM_VALUE (HANGAR_DOMAIN_ACTION_SHUTDOWN, "shutdown"),
+  G_DEFINE_ENUM_VALUE (HANGAR_DOMAIN_ACTION_FORCE_OFF, "force-off"),
+  G_DEFINE_ENUM_VALUE (HANGAR_DOMAIN_ACTION_REBOOT, "reboot"),
+  G_DEFINE_ENUM_VALUE (HANGAR_DOMAIN_ACTION_RESET, "reset"),
+  G_DEFINE_ENUM_VALUE (HANGAR_DOMAIN_ACTION_PAUSE, "pause"),
+  G_DEFINE_ENUM_VALUE (HANGAR_DOMAIN_ACTION_RESUME, "resume"),
+  G_DEFINE_ENUM_VALUE (HANGAR_DOMAIN_ACTION_SAVE, "save"),
+  G_DEFINE_ENUM_VALUE (HANGAR_DOMAIN_ACTION_DISCARD_SAVE, "discard-save"),
+  G_DEFINE_ENUM_VALUE (HANGAR_DOMAIN_ACTION_UNDEFINE, "undefine"),
+  G_DEFINE_ENUM_VALUE (HANGAR_DOMAIN_ACTION_RENAME, "rename"),
+  G_DEFINE_ENUM_VALUE (HANGAR_DOMAIN_ACTION_SET_AUTOSTART, "set-autostart"))
+
 enum {
   PROP_0,
   PROP_NAME,
   PROP_UUID,
   PROP_STATE,
   PROP_PERSISTENT,
+  PROP_AUTOSTART,
+  PROP_HAS_MANAGED_SAVE,
   N_PROPS
 };
 
 static GParamSpec *properties[N_PROPS];
 
-typedef enum
-{
-  ACTION_START,
-  ACTION_SHUTDOWN,
-  ACTION_FORCE_OFF,
-  ACTION_UNDEFINE,
-} Action;
-
 /* What a worker needs: its own libvirt reference and copies of the rest,
  * so that it never touches the HangarDomain from another thread. */
 typedef struct
 {
-  virDomainPtr  dom;
-  char         *name;
-  char         *xml;
-  Action        action;
-  unsigned      index;
-  gboolean      inactive;
+  virDomainPtr        dom;
+  char               *name;
+  char               *xml;
+  HangarDomainAction  action;
+  unsigned            index;
+  gboolean            inactive;
+  gboolean            flag;        /* SET_AUTOSTART's value */
+  char               *new_name;    /* RENAME's */
+  char              **paths;       /* delete: what to delete after undefining */
+  gboolean            local;       /* delete: plain files may be unlinked */
+  gboolean            undefined;   /* delete: set by the worker */
 } TaskData;
 
 static void
@@ -83,6 +100,8 @@ task_data_free (TaskData *data)
   hangar_virt_release (NULL, g_steal_pointer (&data->dom));
   g_free (data->name);
   g_free (data->xml);
+  g_free (data->new_name);
+  g_strfreev (data->paths);
   g_free (data);
 }
 
@@ -310,6 +329,14 @@ hangar_domain_get_property (GObject    *object,
       g_value_set_boolean (value, self->persistent);
       break;
 
+    case PROP_AUTOSTART:
+      g_value_set_boolean (value, self->autostart);
+      break;
+
+    case PROP_HAS_MANAGED_SAVE:
+      g_value_set_boolean (value, self->has_managed_save);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -345,6 +372,16 @@ hangar_domain_class_init (HangarDomainClass *klass)
                           FALSE,
                           (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
+  properties[PROP_AUTOSTART] =
+    g_param_spec_boolean ("autostart", NULL, NULL,
+                          FALSE,
+                          (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  properties[PROP_HAS_MANAGED_SAVE] =
+    g_param_spec_boolean ("has-managed-save", NULL, NULL,
+                          FALSE,
+                          (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -370,6 +407,8 @@ hangar_domain_new_from_info (HangarConnection *connection,
   self->collate_key = g_utf8_collate_key (info->name, -1);
   self->state = info->state;
   self->persistent = info->persistent;
+  self->autostart = info->autostart;
+  self->has_managed_save = info->has_managed_save;
   self->dom = g_steal_pointer (&info->dom);
 
   return self;
@@ -411,18 +450,46 @@ hangar_domain_set_state (HangarDomain      *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
 }
 
+/* Stores a boolean property and notifies when it changed. */
+static void
+set_flag (HangarDomain *self,
+          gboolean     *field,
+          gboolean      value,
+          unsigned      prop)
+{
+  value = !!value;
+  if (*field == value)
+    return;
+
+  *field = value;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
+}
+
 void
 hangar_domain_set_persistent (HangarDomain *self,
                               gboolean      persistent)
 {
   g_return_if_fail (HANGAR_IS_DOMAIN (self));
 
-  persistent = !!persistent;
-  if (self->persistent == persistent)
-    return;
+  set_flag (self, &self->persistent, persistent, PROP_PERSISTENT);
+}
 
-  self->persistent = persistent;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PERSISTENT]);
+void
+hangar_domain_set_autostart (HangarDomain *self,
+                             gboolean      autostart)
+{
+  g_return_if_fail (HANGAR_IS_DOMAIN (self));
+
+  set_flag (self, &self->autostart, autostart, PROP_AUTOSTART);
+}
+
+void
+hangar_domain_set_has_managed_save (HangarDomain *self,
+                                    gboolean      has_managed_save)
+{
+  g_return_if_fail (HANGAR_IS_DOMAIN (self));
+
+  set_flag (self, &self->has_managed_save, has_managed_save, PROP_HAS_MANAGED_SAVE);
 }
 
 gboolean
@@ -533,84 +600,150 @@ hangar_domain_get_persistent (HangarDomain *self)
   return self->persistent;
 }
 
+gboolean
+hangar_domain_get_autostart (HangarDomain *self)
+{
+  g_return_val_if_fail (HANGAR_IS_DOMAIN (self), FALSE);
+
+  return self->autostart;
+}
+
+gboolean
+hangar_domain_get_has_managed_save (HangarDomain *self)
+{
+  g_return_val_if_fail (HANGAR_IS_DOMAIN (self), FALSE);
+
+  return self->has_managed_save;
+}
+
 
 /* Lifecycle */
+
+static gboolean
+refuse (GError     **error,
+        const char  *format,
+        const char  *name)
+{
+  /* The formats are translated at the call site and take the name once. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+  g_set_error (error, HANGAR_VIRT_ERROR, HANGAR_VIRT_ERROR_INVALID_STATE, format, name);
+#pragma GCC diagnostic pop
+
+  return FALSE;
+}
 
 /* Refuses, on the main context and from the last state libvirt reported,
  * what that state forbids.  libvirt checks again: a refusal from there
  * arrives as HANGAR_VIRT_ERROR_INVALID_STATE too. */
-static gboolean
-check_action (HangarDomain  *self,
-              Action         action,
-              GError       **error)
+gboolean
+hangar_domain_check_action (HangarDomain        *self,
+                            HangarDomainAction   action,
+                            GError             **error)
 {
-  HangarDomainState state = self->state;
+  HangarDomainState state;
+  const char *name;
+
+  g_return_val_if_fail (HANGAR_IS_DOMAIN (self), FALSE);
+
+  state = self->state;
+  name = self->name;
 
   if (self->dom == NULL)
     {
       g_set_error (error, HANGAR_VIRT_ERROR, HANGAR_VIRT_ERROR_NOT_CONNECTED,
-                   _("The connection of “%s” is closed"), self->name);
+                   _("The connection of “%s” is closed"), name);
       return FALSE;
     }
 
   switch (action)
     {
-    case ACTION_START:
+    case HANGAR_DOMAIN_ACTION_START:
       if (state == HANGAR_DOMAIN_STATE_RUNNING || state == HANGAR_DOMAIN_STATE_SHUTTING_DOWN)
-        g_set_error (error, HANGAR_VIRT_ERROR, HANGAR_VIRT_ERROR_INVALID_STATE,
-                     _("“%s” is already running"), self->name);
-      else if (state == HANGAR_DOMAIN_STATE_PAUSED)
-        g_set_error (error, HANGAR_VIRT_ERROR, HANGAR_VIRT_ERROR_INVALID_STATE,
-                     _("“%s” is paused: resume it instead"), self->name);
-      else if (state == HANGAR_DOMAIN_STATE_SUSPENDED)
-        g_set_error (error, HANGAR_VIRT_ERROR, HANGAR_VIRT_ERROR_INVALID_STATE,
-                     _("“%s” is suspended: wake it up instead"), self->name);
-      else if (state == HANGAR_DOMAIN_STATE_CRASHED)
-        g_set_error (error, HANGAR_VIRT_ERROR, HANGAR_VIRT_ERROR_INVALID_STATE,
-                     _("“%s” has crashed: force it off first"), self->name);
-      else
-        return TRUE;
-      return FALSE;
-
-    case ACTION_SHUTDOWN:
-      if (state == HANGAR_DOMAIN_STATE_SHUTOFF)
-        g_set_error (error, HANGAR_VIRT_ERROR, HANGAR_VIRT_ERROR_INVALID_STATE,
-                     _("“%s” is not running"), self->name);
-      else if (state == HANGAR_DOMAIN_STATE_PAUSED)
-        g_set_error (error, HANGAR_VIRT_ERROR, HANGAR_VIRT_ERROR_INVALID_STATE,
-                     _("“%s” is paused: a paused guest cannot answer a shutdown request"),
-                     self->name);
-      else if (state == HANGAR_DOMAIN_STATE_SUSPENDED)
-        g_set_error (error, HANGAR_VIRT_ERROR, HANGAR_VIRT_ERROR_INVALID_STATE,
-                     _("“%s” is suspended: a suspended guest cannot answer a shutdown request"),
-                     self->name);
-      else if (state == HANGAR_DOMAIN_STATE_CRASHED)
-        g_set_error (error, HANGAR_VIRT_ERROR, HANGAR_VIRT_ERROR_INVALID_STATE,
-                     _("“%s” has crashed: force it off instead"), self->name);
-      else
-        return TRUE;
-      return FALSE;
-
-    case ACTION_FORCE_OFF:
-      if (state == HANGAR_DOMAIN_STATE_SHUTOFF)
-        {
-          g_set_error (error, HANGAR_VIRT_ERROR, HANGAR_VIRT_ERROR_INVALID_STATE,
-                       _("“%s” is not running"), self->name);
-          return FALSE;
-        }
+        return refuse (error, _("“%s” is already running"), name);
+      if (state == HANGAR_DOMAIN_STATE_PAUSED)
+        return refuse (error, _("“%s” is paused: resume it instead"), name);
+      if (state == HANGAR_DOMAIN_STATE_SUSPENDED)
+        return refuse (error, _("“%s” is suspended: wake it up instead"), name);
+      if (state == HANGAR_DOMAIN_STATE_CRASHED)
+        return refuse (error, _("“%s” has crashed: force it off first"), name);
       return TRUE;
 
-    case ACTION_UNDEFINE:
+    case HANGAR_DOMAIN_ACTION_SHUTDOWN:
+    case HANGAR_DOMAIN_ACTION_REBOOT:
+      if (state == HANGAR_DOMAIN_STATE_SHUTOFF)
+        return refuse (error, _("“%s” is not running"), name);
+      if (state == HANGAR_DOMAIN_STATE_PAUSED)
+        return refuse (error, _("“%s” is paused: a paused guest cannot answer a shutdown "
+                                "or reboot request"), name);
+      if (state == HANGAR_DOMAIN_STATE_SUSPENDED)
+        return refuse (error, _("“%s” is suspended: a suspended guest cannot answer a "
+                                "shutdown or reboot request"), name);
+      if (state == HANGAR_DOMAIN_STATE_CRASHED)
+        return refuse (error, _("“%s” has crashed: force it off instead"), name);
+      return TRUE;
+
+    case HANGAR_DOMAIN_ACTION_FORCE_OFF:
+      if (state == HANGAR_DOMAIN_STATE_SHUTOFF)
+        return refuse (error, _("“%s” is not running"), name);
+      return TRUE;
+
+    case HANGAR_DOMAIN_ACTION_RESET:
+      if (state == HANGAR_DOMAIN_STATE_SHUTOFF)
+        return refuse (error, _("“%s” is not running"), name);
+      if (state == HANGAR_DOMAIN_STATE_CRASHED)
+        return refuse (error, _("“%s” has crashed: force it off instead"), name);
+      return TRUE;
+
+    case HANGAR_DOMAIN_ACTION_PAUSE:
+      if (state == HANGAR_DOMAIN_STATE_SHUTOFF)
+        return refuse (error, _("“%s” is not running"), name);
+      if (state == HANGAR_DOMAIN_STATE_PAUSED)
+        return refuse (error, _("“%s” is already paused"), name);
+      if (state == HANGAR_DOMAIN_STATE_CRASHED)
+        return refuse (error, _("“%s” has crashed: force it off instead"), name);
+      return TRUE;
+
+    case HANGAR_DOMAIN_ACTION_RESUME:
+      if (state != HANGAR_DOMAIN_STATE_PAUSED)
+        return refuse (error, _("“%s” is not paused"), name);
+      return TRUE;
+
+    case HANGAR_DOMAIN_ACTION_SAVE:
+      if (state != HANGAR_DOMAIN_STATE_RUNNING && state != HANGAR_DOMAIN_STATE_PAUSED)
+        return refuse (error, _("“%s” is not running: there is nothing to save"), name);
       if (!self->persistent)
-        {
-          g_set_error (error, HANGAR_VIRT_ERROR, HANGAR_VIRT_ERROR_INVALID_STATE,
-                       _("“%s” has no persistent definition"), self->name);
-          return FALSE;
-        }
+        return refuse (error, _("“%s” has no persistent definition to restore a saved "
+                                "state into"), name);
+      return TRUE;
+
+    case HANGAR_DOMAIN_ACTION_DISCARD_SAVE:
+      if (!self->has_managed_save)
+        return refuse (error, _("“%s” has no saved state"), name);
+      return TRUE;
+
+    case HANGAR_DOMAIN_ACTION_UNDEFINE:
+      if (!self->persistent)
+        return refuse (error, _("“%s” has no persistent definition"), name);
+      return TRUE;
+
+    case HANGAR_DOMAIN_ACTION_RENAME:
+      if (!self->persistent)
+        return refuse (error, _("“%s” has no persistent definition"), name);
+      if (state != HANGAR_DOMAIN_STATE_SHUTOFF)
+        return refuse (error, _("“%s” is running: shut it down before renaming it"), name);
+      if (self->has_managed_save)
+        return refuse (error, _("“%s” has a saved state: start it or discard the saved "
+                                "state before renaming it"), name);
+      return TRUE;
+
+    case HANGAR_DOMAIN_ACTION_SET_AUTOSTART:
+      if (!self->persistent)
+        return refuse (error, _("“%s” has no persistent definition"), name);
       return TRUE;
 
     default:
-      g_assert_not_reached ();
+      g_return_val_if_reached (FALSE);
     }
 }
 
@@ -644,6 +777,78 @@ undefine (virDomainPtr dom)
   return virDomainUndefine (dom);
 }
 
+static char *
+describe_action (HangarDomainAction  action,
+                 TaskData           *data)
+{
+  switch (action)
+    {
+    case HANGAR_DOMAIN_ACTION_START:
+      return g_strdup_printf (_("Starting “%s”"), data->name);
+    case HANGAR_DOMAIN_ACTION_SHUTDOWN:
+      return g_strdup_printf (_("Shutting down “%s”"), data->name);
+    case HANGAR_DOMAIN_ACTION_FORCE_OFF:
+      return g_strdup_printf (_("Forcing “%s” off"), data->name);
+    case HANGAR_DOMAIN_ACTION_REBOOT:
+      return g_strdup_printf (_("Rebooting “%s”"), data->name);
+    case HANGAR_DOMAIN_ACTION_RESET:
+      return g_strdup_printf (_("Resetting “%s”"), data->name);
+    case HANGAR_DOMAIN_ACTION_PAUSE:
+      return g_strdup_printf (_("Pausing “%s”"), data->name);
+    case HANGAR_DOMAIN_ACTION_RESUME:
+      return g_strdup_printf (_("Resuming “%s”"), data->name);
+    case HANGAR_DOMAIN_ACTION_SAVE:
+      return g_strdup_printf (_("Saving the state of “%s”"), data->name);
+    case HANGAR_DOMAIN_ACTION_DISCARD_SAVE:
+      return g_strdup_printf (_("Discarding the saved state of “%s”"), data->name);
+    case HANGAR_DOMAIN_ACTION_UNDEFINE:
+      return g_strdup_printf (_("Deleting the definition of “%s”"), data->name);
+    case HANGAR_DOMAIN_ACTION_RENAME:
+      return g_strdup_printf (_("Renaming “%s”"), data->name);
+    case HANGAR_DOMAIN_ACTION_SET_AUTOSTART:
+      return g_strdup_printf (data->flag ? _("Turning on autostart of “%s”")
+                                         : _("Turning off autostart of “%s”"),
+                              data->name);
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static int
+call_libvirt (TaskData *data)
+{
+  switch (data->action)
+    {
+    case HANGAR_DOMAIN_ACTION_START:
+      /* Restores and removes a managed save image when there is one. */
+      return virDomainCreate (data->dom);
+    case HANGAR_DOMAIN_ACTION_SHUTDOWN:
+      return virDomainShutdown (data->dom);
+    case HANGAR_DOMAIN_ACTION_FORCE_OFF:
+      return virDomainDestroy (data->dom);
+    case HANGAR_DOMAIN_ACTION_REBOOT:
+      return virDomainReboot (data->dom, 0);
+    case HANGAR_DOMAIN_ACTION_RESET:
+      return virDomainReset (data->dom, 0);
+    case HANGAR_DOMAIN_ACTION_PAUSE:
+      return virDomainSuspend (data->dom);
+    case HANGAR_DOMAIN_ACTION_RESUME:
+      return virDomainResume (data->dom);
+    case HANGAR_DOMAIN_ACTION_SAVE:
+      return virDomainManagedSave (data->dom, 0);
+    case HANGAR_DOMAIN_ACTION_DISCARD_SAVE:
+      return virDomainManagedSaveRemove (data->dom, 0);
+    case HANGAR_DOMAIN_ACTION_UNDEFINE:
+      return undefine (data->dom);
+    case HANGAR_DOMAIN_ACTION_RENAME:
+      return virDomainRename (data->dom, data->new_name, 0);
+    case HANGAR_DOMAIN_ACTION_SET_AUTOSTART:
+      return virDomainSetAutostart (data->dom, data->flag);
+    default:
+      g_assert_not_reached ();
+    }
+}
+
 static void
 action_worker (GTask        *task,
                gpointer      source_object,
@@ -651,42 +856,12 @@ action_worker (GTask        *task,
                GCancellable *cancellable)
 {
   TaskData *data = task_data;
-  g_autofree char *what = NULL;
-  GError *error = NULL;
-  int ret = -1;
 
-  switch (data->action)
+  if (call_libvirt (data) < 0)
     {
-    case ACTION_START:
-      ret = virDomainCreate (data->dom);
-      if (ret < 0)
-        what = g_strdup_printf (_("Starting “%s”"), data->name);
-      break;
+      g_autofree char *what = describe_action (data->action, data);
+      GError *error = NULL;
 
-    case ACTION_SHUTDOWN:
-      ret = virDomainShutdown (data->dom);
-      if (ret < 0)
-        what = g_strdup_printf (_("Shutting down “%s”"), data->name);
-      break;
-
-    case ACTION_FORCE_OFF:
-      ret = virDomainDestroy (data->dom);
-      if (ret < 0)
-        what = g_strdup_printf (_("Forcing “%s” off"), data->name);
-      break;
-
-    case ACTION_UNDEFINE:
-      ret = undefine (data->dom);
-      if (ret < 0)
-        what = g_strdup_printf (_("Deleting the definition of “%s”"), data->name);
-      break;
-
-    default:
-      g_assert_not_reached ();
-    }
-
-  if (ret < 0)
-    {
       hangar_virt_set_error_from_libvirt (&error, what);
       g_task_return_error (task, error);
       return;
@@ -716,29 +891,100 @@ new_task (HangarDomain        *self,
   return task;
 }
 
+/* Brings the entry up to date with what an action did, before the
+ * caller's callback runs and whether or not an event follows: libvirt
+ * sends none for autostart or a discarded save image. */
+static void
+action_done (HangarDomain *self,
+             TaskData     *data)
+{
+  switch (data->action)
+    {
+    case HANGAR_DOMAIN_ACTION_START:
+      hangar_domain_set_has_managed_save (self, FALSE);
+      break;
+
+    case HANGAR_DOMAIN_ACTION_SAVE:
+      hangar_domain_set_has_managed_save (self, TRUE);
+      break;
+
+    case HANGAR_DOMAIN_ACTION_DISCARD_SAVE:
+      hangar_domain_set_has_managed_save (self, FALSE);
+      break;
+
+    case HANGAR_DOMAIN_ACTION_SET_AUTOSTART:
+      hangar_domain_set_autostart (self, data->flag);
+      break;
+
+    case HANGAR_DOMAIN_ACTION_RENAME:
+      if (self->connection != NULL)
+        hangar_connection_domain_renamed (self->connection, self, data->new_name);
+      break;
+
+    case HANGAR_DOMAIN_ACTION_UNDEFINE:
+      if (self->connection != NULL)
+        hangar_connection_domain_undefined (self->connection, self);
+      break;
+
+    default:
+      break;
+    }
+}
+
+static void
+action_worker_done_cb (GObject      *object,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  HangarDomain *self = HANGAR_DOMAIN (object);
+  g_autoptr(GTask) task = user_data;
+  TaskData *data = g_task_get_task_data (G_TASK (result));
+  GError *error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  action_done (self, data);
+  g_task_return_boolean (task, TRUE);
+}
+
+/* Checks the state, then runs @action in a worker.  The inner task ignores
+ * cancellation: once libvirt has done it, the entry must learn about it
+ * whatever the caller wants. */
 static void
 run_action (HangarDomain        *self,
-            Action               action,
+            HangarDomainAction   action,
+            gboolean             flag,
+            const char          *new_name,
             gpointer             source_tag,
             GCancellable        *cancellable,
             GAsyncReadyCallback  callback,
             gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
+  g_autoptr(GTask) inner = NULL;
   GError *error = NULL;
   TaskData *data;
 
-  task = new_task (self, source_tag, cancellable, callback, user_data);
-  data = g_task_get_task_data (task);
-  data->action = action;
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, source_tag);
 
-  if (!check_action (self, action, &error))
+  if (!hangar_domain_check_action (self, action, &error))
     {
       g_task_return_error (task, error);
       return;
     }
 
-  g_task_run_in_thread (task, action_worker);
+  inner = new_task (self, source_tag, NULL, action_worker_done_cb, g_steal_pointer (&task));
+  data = g_task_get_task_data (inner);
+  data->action = action;
+  data->flag = flag;
+  data->new_name = g_strdup (new_name);
+
+  g_task_run_in_thread (inner, action_worker);
 }
 
 static gboolean
@@ -755,6 +1001,30 @@ finish_action (HangarDomain  *self,
 }
 
 void
+hangar_domain_run_action_async (HangarDomain        *self,
+                                HangarDomainAction   action,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_return_if_fail (HANGAR_IS_DOMAIN (self));
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+  g_return_if_fail (action != HANGAR_DOMAIN_ACTION_RENAME &&
+                    action != HANGAR_DOMAIN_ACTION_SET_AUTOSTART);
+
+  run_action (self, action, FALSE, NULL, hangar_domain_run_action_async,
+              cancellable, callback, user_data);
+}
+
+gboolean
+hangar_domain_run_action_finish (HangarDomain  *self,
+                                 GAsyncResult  *result,
+                                 GError       **error)
+{
+  return finish_action (self, result, hangar_domain_run_action_async, error);
+}
+
+void
 hangar_domain_start_async (HangarDomain        *self,
                            GCancellable        *cancellable,
                            GAsyncReadyCallback  callback,
@@ -763,7 +1033,7 @@ hangar_domain_start_async (HangarDomain        *self,
   g_return_if_fail (HANGAR_IS_DOMAIN (self));
   g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
 
-  run_action (self, ACTION_START, hangar_domain_start_async,
+  run_action (self, HANGAR_DOMAIN_ACTION_START, FALSE, NULL, hangar_domain_start_async,
               cancellable, callback, user_data);
 }
 
@@ -784,7 +1054,7 @@ hangar_domain_shutdown_async (HangarDomain        *self,
   g_return_if_fail (HANGAR_IS_DOMAIN (self));
   g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
 
-  run_action (self, ACTION_SHUTDOWN, hangar_domain_shutdown_async,
+  run_action (self, HANGAR_DOMAIN_ACTION_SHUTDOWN, FALSE, NULL, hangar_domain_shutdown_async,
               cancellable, callback, user_data);
 }
 
@@ -805,7 +1075,7 @@ hangar_domain_force_off_async (HangarDomain        *self,
   g_return_if_fail (HANGAR_IS_DOMAIN (self));
   g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
 
-  run_action (self, ACTION_FORCE_OFF, hangar_domain_force_off_async,
+  run_action (self, HANGAR_DOMAIN_ACTION_FORCE_OFF, FALSE, NULL, hangar_domain_force_off_async,
               cancellable, callback, user_data);
 }
 
@@ -817,47 +1087,17 @@ hangar_domain_force_off_finish (HangarDomain  *self,
   return finish_action (self, result, hangar_domain_force_off_async, error);
 }
 
-static void
-undefine_worker_cb (GObject      *object,
-                    GAsyncResult *result,
-                    gpointer      user_data)
-{
-  HangarDomain *self = HANGAR_DOMAIN (object);
-  g_autoptr(GTask) task = user_data;
-  GError *error = NULL;
-
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-
-  /* Update the list now rather than when the event arrives, so that it is
-   * current by the time the caller's callback runs. */
-  if (self->connection != NULL)
-    hangar_connection_domain_undefined (self->connection, self);
-
-  g_task_return_boolean (task, TRUE);
-}
-
 void
 hangar_domain_undefine_async (HangarDomain        *self,
                               GCancellable        *cancellable,
                               GAsyncReadyCallback  callback,
                               gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-
   g_return_if_fail (HANGAR_IS_DOMAIN (self));
   g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, hangar_domain_undefine_async);
-
-  /* The inner task ignores cancellation: once libvirt has deleted the
-   * definition, the list must learn about it whatever the caller wants. */
-  run_action (self, ACTION_UNDEFINE, hangar_domain_undefine_async,
-              NULL, undefine_worker_cb, g_steal_pointer (&task));
+  run_action (self, HANGAR_DOMAIN_ACTION_UNDEFINE, FALSE, NULL, hangar_domain_undefine_async,
+              cancellable, callback, user_data);
 }
 
 gboolean
@@ -866,6 +1106,253 @@ hangar_domain_undefine_finish (HangarDomain  *self,
                                GError       **error)
 {
   return finish_action (self, result, hangar_domain_undefine_async, error);
+}
+
+void
+hangar_domain_set_autostart_async (HangarDomain        *self,
+                                   gboolean             autostart,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  g_return_if_fail (HANGAR_IS_DOMAIN (self));
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  run_action (self, HANGAR_DOMAIN_ACTION_SET_AUTOSTART, !!autostart, NULL,
+              hangar_domain_set_autostart_async, cancellable, callback, user_data);
+}
+
+gboolean
+hangar_domain_set_autostart_finish (HangarDomain  *self,
+                                    GAsyncResult  *result,
+                                    GError       **error)
+{
+  return finish_action (self, result, hangar_domain_set_autostart_async, error);
+}
+
+void
+hangar_domain_rename_async (HangarDomain        *self,
+                            const char          *new_name,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  g_autofree char *stripped = NULL;
+
+  g_return_if_fail (HANGAR_IS_DOMAIN (self));
+  g_return_if_fail (new_name != NULL);
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  stripped = g_strstrip (g_strdup (new_name));
+
+  /* libvirt's own refusal would name neither the reason nor the field. */
+  if (*stripped == '\0' || strchr (stripped, '/') != NULL)
+    {
+      g_task_report_new_error (self, callback, user_data, hangar_domain_rename_async,
+                               HANGAR_VIRT_ERROR, HANGAR_VIRT_ERROR_FAILED,
+                               _("“%s” cannot be a name: it must not be empty or "
+                                 "contain “/”"), new_name);
+      return;
+    }
+
+  if (g_strcmp0 (stripped, self->name) == 0)
+    {
+      g_task_report_new_error (self, callback, user_data, hangar_domain_rename_async,
+                               HANGAR_VIRT_ERROR, HANGAR_VIRT_ERROR_FAILED,
+                               _("“%s” already has that name"), self->name);
+      return;
+    }
+
+  run_action (self, HANGAR_DOMAIN_ACTION_RENAME, FALSE, stripped,
+              hangar_domain_rename_async, cancellable, callback, user_data);
+}
+
+gboolean
+hangar_domain_rename_finish (HangarDomain  *self,
+                             GAsyncResult  *result,
+                             GError       **error)
+{
+  return finish_action (self, result, hangar_domain_rename_async, error);
+}
+
+
+/* Deleting with storage */
+
+/* Deletes @path through the storage driver when a pool holds it.  Returns
+ * 1 when done, 0 when no pool knows the path (or there is no storage
+ * driver), -1 on a failure with @error set. */
+static int
+delete_volume (virConnectPtr   conn,
+               const char     *path,
+               GError        **error)
+{
+  virStorageVolPtr vol;
+  virErrorPtr last;
+
+  vol = virStorageVolLookupByPath (conn, path);
+  if (vol == NULL)
+    {
+      last = virGetLastError ();
+      if (last != NULL && (last->code == VIR_ERR_NO_STORAGE_VOL ||
+                           last->code == VIR_ERR_NO_SUPPORT ||
+                           last->code == VIR_ERR_NO_STORAGE_POOL))
+        {
+          virResetLastError ();
+          return 0;
+        }
+
+      hangar_virt_set_error_from_libvirt (error, path);
+      return -1;
+    }
+
+  if (virStorageVolDelete (vol, 0) < 0)
+    {
+      hangar_virt_set_error_from_libvirt (error, path);
+      virStorageVolFree (vol);
+      return -1;
+    }
+
+  virStorageVolFree (vol);
+
+  return 1;
+}
+
+static void
+delete_worker (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  TaskData *data = task_data;
+  g_autoptr(GString) kept = NULL;
+  GError *error = NULL;
+
+  if (undefine (data->dom) < 0)
+    {
+      g_autofree char *what = describe_action (HANGAR_DOMAIN_ACTION_UNDEFINE, data);
+
+      hangar_virt_set_error_from_libvirt (&error, what);
+      g_task_return_error (task, error);
+      return;
+    }
+
+  data->undefined = TRUE;
+
+  for (unsigned i = 0; data->paths != NULL && data->paths[i] != NULL; i++)
+    {
+      const char *path = data->paths[i];
+      g_autoptr(GError) local_error = NULL;
+      int ret;
+
+      ret = delete_volume (virDomainGetConnect (data->dom), path, &local_error);
+
+      if (ret == 0 && !data->local)
+        g_set_error (&local_error, HANGAR_VIRT_ERROR, HANGAR_VIRT_ERROR_NO_SUPPORT,
+                     _("%s: no storage pool holds it, and the file is on another machine"),
+                     path);
+      else if (ret == 0 && g_unlink (path) != 0 && errno != ENOENT)
+        {
+          int saved_errno = errno;
+
+          g_set_error (&local_error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                       "%s: %s", path, g_strerror (saved_errno));
+        }
+
+      if (local_error != NULL)
+        {
+          if (kept == NULL)
+            kept = g_string_new (NULL);
+          else
+            g_string_append (kept, "; ");
+          g_string_append (kept, local_error->message);
+        }
+      else
+        g_debug ("Deleted %s of “%s”", path, data->name);
+    }
+
+  if (kept != NULL)
+    {
+      g_task_return_new_error (task, HANGAR_VIRT_ERROR, HANGAR_VIRT_ERROR_PARTIAL,
+                               _("“%s” was deleted, but some of its storage was kept: %s"),
+                               data->name, kept->str);
+      return;
+    }
+
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+delete_worker_done_cb (GObject      *object,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  HangarDomain *self = HANGAR_DOMAIN (object);
+  g_autoptr(GTask) task = user_data;
+  TaskData *data = g_task_get_task_data (G_TASK (result));
+  GError *error = NULL;
+
+  /* The definition is gone even when some storage was kept. */
+  if (data->undefined && self->connection != NULL)
+    hangar_connection_domain_undefined (self->connection, self);
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+hangar_domain_delete_async (HangarDomain        *self,
+                            const char * const  *paths,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GTask) inner = NULL;
+  GError *error = NULL;
+  TaskData *data;
+
+  g_return_if_fail (HANGAR_IS_DOMAIN (self));
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, hangar_domain_delete_async);
+
+  if (!hangar_domain_check_action (self, HANGAR_DOMAIN_ACTION_UNDEFINE, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  /* A running guest still writes to its disks. */
+  if (self->state != HANGAR_DOMAIN_STATE_SHUTOFF)
+    {
+      g_task_return_new_error (task, HANGAR_VIRT_ERROR, HANGAR_VIRT_ERROR_INVALID_STATE,
+                               _("“%s” is running: shut it down before deleting it"),
+                               self->name);
+      return;
+    }
+
+  inner = new_task (self, hangar_domain_delete_async, NULL, delete_worker_done_cb,
+                    g_steal_pointer (&task));
+  data = g_task_get_task_data (inner);
+  data->action = HANGAR_DOMAIN_ACTION_UNDEFINE;
+  data->paths = g_strdupv ((char **)paths);
+  data->local = self->connection != NULL && hangar_connection_is_local (self->connection);
+
+  g_task_run_in_thread (inner, delete_worker);
+}
+
+gboolean
+hangar_domain_delete_finish (HangarDomain  *self,
+                             GAsyncResult  *result,
+                             GError       **error)
+{
+  return finish_action (self, result, hangar_domain_delete_async, error);
 }
 
 

@@ -28,19 +28,96 @@ GType hangar_domain_state_get_type (void);
 /* A translated, user-visible name of the state ("Running", "Shut off") */
 const char *hangar_domain_state_to_label (HangarDomainState state);
 
+/* What a user can do to a domain.  Each is refused with
+ * HANGAR_VIRT_ERROR_INVALID_STATE and a reason when the state forbids it
+ * (see hangar_domain_check_action ()). */
+typedef enum
+{
+  HANGAR_DOMAIN_ACTION_START,       /* restores a managed save image if any */
+  HANGAR_DOMAIN_ACTION_SHUTDOWN,    /* ACPI request: the guest decides */
+  HANGAR_DOMAIN_ACTION_FORCE_OFF,
+  HANGAR_DOMAIN_ACTION_REBOOT,      /* ACPI request */
+  HANGAR_DOMAIN_ACTION_RESET,       /* immediate, like a reset button */
+  HANGAR_DOMAIN_ACTION_PAUSE,
+  HANGAR_DOMAIN_ACTION_RESUME,
+  HANGAR_DOMAIN_ACTION_SAVE,        /* managed save: memory to disk, then off */
+  HANGAR_DOMAIN_ACTION_DISCARD_SAVE,
+  HANGAR_DOMAIN_ACTION_UNDEFINE,
+  HANGAR_DOMAIN_ACTION_RENAME,
+  HANGAR_DOMAIN_ACTION_SET_AUTOSTART,
+} HangarDomainAction;
+
+#define HANGAR_TYPE_DOMAIN_ACTION (hangar_domain_action_get_type ())
+GType hangar_domain_action_get_type (void);
+
 typedef struct _HangarConnection HangarConnection;
 
 #define HANGAR_TYPE_DOMAIN (hangar_domain_get_type ())
 
 G_DECLARE_FINAL_TYPE (HangarDomain, hangar_domain, HANGAR, DOMAIN, GObject)
 
-/* Properties: "name", "uuid", "state", "persistent".  They change on the
- * main context, from libvirt's events. */
+/* Properties: "name", "uuid", "state", "persistent", "autostart",
+ * "has-managed-save".  They change on the main context, from libvirt's
+ * events and from the actions' results. */
 HangarConnection *hangar_domain_get_connection (HangarDomain *self);
 const char       *hangar_domain_get_name       (HangarDomain *self);
 const char       *hangar_domain_get_uuid       (HangarDomain *self);
 HangarDomainState hangar_domain_get_state      (HangarDomain *self);
 gboolean          hangar_domain_get_persistent (HangarDomain *self);
+gboolean          hangar_domain_get_autostart  (HangarDomain *self);
+/* TRUE when a managed save image waits: starting restores it. */
+gboolean          hangar_domain_get_has_managed_save (HangarDomain *self);
+
+/* FALSE with HANGAR_VIRT_ERROR_INVALID_STATE (or NOT_CONNECTED) and a
+ * user-visible reason when the last known state forbids @action.  The
+ * window enables its actions from this; libvirt checks again. */
+gboolean hangar_domain_check_action         (HangarDomain        *self,
+                                             HangarDomainAction   action,
+                                             GError             **error);
+
+/* Runs one of the actions that need no argument (not RENAME or
+ * SET_AUTOSTART, which have their own calls below). */
+void     hangar_domain_run_action_async     (HangarDomain        *self,
+                                             HangarDomainAction   action,
+                                             GCancellable        *cancellable,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data);
+gboolean hangar_domain_run_action_finish    (HangarDomain        *self,
+                                             GAsyncResult        *result,
+                                             GError             **error);
+
+void     hangar_domain_set_autostart_async  (HangarDomain        *self,
+                                             gboolean             autostart,
+                                             GCancellable        *cancellable,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data);
+gboolean hangar_domain_set_autostart_finish (HangarDomain        *self,
+                                             GAsyncResult        *result,
+                                             GError             **error);
+
+/* Renames a shut off domain (virDomainRename); the entry keeps its UUID. */
+void     hangar_domain_rename_async         (HangarDomain        *self,
+                                             const char          *new_name,
+                                             GCancellable        *cancellable,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data);
+gboolean hangar_domain_rename_finish        (HangarDomain        *self,
+                                             GAsyncResult        *result,
+                                             GError             **error);
+
+/* Undefines the domain, then deletes each of @paths (disk sources the user
+ * chose): through the storage driver (virStorageVolDelete) where a pool
+ * holds the path, else as a plain file when the connection is local.
+ * When the definition went but a path could not be deleted, the error is
+ * HANGAR_VIRT_ERROR_PARTIAL naming the paths kept. */
+void     hangar_domain_delete_async         (HangarDomain        *self,
+                                             const char * const  *paths,
+                                             GCancellable        *cancellable,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data);
+gboolean hangar_domain_delete_finish        (HangarDomain        *self,
+                                             GAsyncResult        *result,
+                                             GError             **error);
 
 /* Lifecycle.  Each refuses with HANGAR_VIRT_ERROR_INVALID_STATE and a
  * reason when the state forbids it. */

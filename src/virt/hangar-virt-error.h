@@ -19,6 +19,8 @@ typedef enum
   HANGAR_VIRT_ERROR_NO_SUPPORT,     /* the connection's driver lacks the call */
   HANGAR_VIRT_ERROR_INVALID_STATE,  /* the domain's state forbids the action */
   HANGAR_VIRT_ERROR_NO_DOMAIN,
+  HANGAR_VIRT_ERROR_PARTIAL,        /* done, but some of it failed: see message */
+  HANGAR_VIRT_ERROR_CONFLICT,       /* the definition changed since it was read */
 } HangarVirtError;
 
 GQuark hangar_virt_error_quark (void);

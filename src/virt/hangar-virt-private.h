@@ -22,6 +22,9 @@ typedef struct
   char              *name;
   HangarDomainState  state;
   gboolean           persistent;
+  gboolean           autostart;
+  gboolean           has_managed_save;
+  gboolean           extras_known;  /* autostart and has_managed_save were read */
 } HangarDomainInfo;
 
 HangarDomainInfo *hangar_domain_info_new  (virDomainPtr      dom,
@@ -51,6 +54,10 @@ void          hangar_domain_set_state       (HangarDomain     *self,
                                              HangarDomainState state);
 void          hangar_domain_set_persistent  (HangarDomain     *self,
                                              gboolean          persistent);
+void          hangar_domain_set_autostart   (HangarDomain     *self,
+                                             gboolean          autostart);
+void          hangar_domain_set_has_managed_save (HangarDomain *self,
+                                                  gboolean      has_managed_save);
 gboolean      hangar_domain_set_name        (HangarDomain     *self,
                                              const char       *name);
 /* Replaces the libvirt handle (consumed; NULL when disconnected). */
@@ -80,5 +87,8 @@ gboolean      hangar_connection_load_capabilities_sync (HangarConnection  *self,
  * the list follows even before libvirt's event arrives. */
 void          hangar_connection_domain_undefined (HangarConnection *self,
                                                   HangarDomain     *domain);
+void          hangar_connection_domain_renamed   (HangarConnection *self,
+                                                  HangarDomain     *domain,
+                                                  const char       *name);
 
 G_END_DECLS
