@@ -25,6 +25,7 @@
 #include "hangar-connection.h"
 #include "hangar-console-view.h"
 #include "hangar-event-loop.h"
+#include "hangar-test-loop.h"
 #include "hangar-test-root.h"
 
 /* One guest for the whole program: libvirt opens one embedded root per
@@ -79,46 +80,6 @@ watch_qemu (void)
 
 /* Waiting */
 
-typedef gboolean (*Condition) (gpointer data);
-
-static void
-wait_for (Condition   condition,
-          gpointer    data,
-          unsigned    seconds,
-          const char *what)
-{
-  gint64 deadline = g_get_monotonic_time () + (gint64) seconds * G_USEC_PER_SEC;
-
-  while (!condition (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("Timed out after %u s waiting for %s", seconds, what);
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-}
-
-static gboolean
-timeout_done_cb (gpointer data)
-{
-  *(gboolean *) data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
-flag_set (gpointer data)
-{
-  return *(gboolean *) data;
-}
-
-static void
-run_for (unsigned ms)
-{
-  gboolean done = FALSE;
-
-  g_timeout_add (ms, timeout_done_cb, &done);
-  wait_for (flag_set, &done, ms / 1000 + 5, "a pause");
-}
 
 typedef struct
 {
@@ -199,7 +160,7 @@ serial_run (const char *command)
   SerialWait wait = { needle, guest.serial_log->len };
 
   serial_write (line);
-  wait_for (serial_has, &wait, 30, needle);
+  hangar_test_wait_until (serial_has, &wait, 30, needle);
 
   return wait.from;
 }
@@ -343,7 +304,7 @@ guest_screenshot (const char *save_as)
   Image *image;
 
   hangar_domain_screenshot_async (guest.domain, 0, NULL, screenshot_cb, &call);
-  wait_for (call_done, &call, 60, "libvirt's screenshot");
+  hangar_test_wait_until (call_done, &call, 60, "libvirt's screenshot");
   g_assert_no_error (call.error);
 
   texture = gdk_texture_new_from_bytes (call.bytes, &call.error);
@@ -504,7 +465,7 @@ wait_console_matches_guest (const char *what)
       g_autoptr(Image) shown = NULL;
       g_autoptr(Image) truth = guest_screenshot (NULL);
 
-      run_for (200);
+      hangar_test_run_for (200);
       shown = shown_image (NULL);
       difference = image_difference (truth, shown);
       if (difference < 3)
@@ -576,7 +537,7 @@ focus_display (void)
   XTestFakeMotionEvent (xdisplay (), -1, x, y, CurrentTime);
   XFlush (xdisplay ());
   gtk_widget_grab_focus (GTK_WIDGET (guest.display));
-  run_for (300);
+  hangar_test_run_for (300);
   g_assert_true (gtk_widget_has_focus (GTK_WIDGET (guest.display)));
 }
 
@@ -735,7 +696,7 @@ find_event_device (const char *name)
           serial_run ("grep Name /proc/bus/input/devices");
           g_error ("No input device named %s in the guest", name);
         }
-      run_for (500);
+      hangar_test_run_for (500);
     }
 }
 
@@ -750,7 +711,7 @@ test_start (void)
   gsize from;
 
   hangar_connection_open_async (guest.connection, NULL, open_cb, &call);
-  wait_for (call_done, &call, 120, "the embedded driver to open");
+  hangar_test_wait_until (call_done, &call, 120, "the embedded driver to open");
   g_assert_no_error (call.error);
 
   doc = hangar_domain_doc_new_from_string (xml, -1, "console-test.xml", &call.error);
@@ -758,7 +719,7 @@ test_start (void)
 
   memset (&call, 0, sizeof call);
   hangar_connection_define_async (guest.connection, doc, NULL, define_cb, &call);
-  wait_for (call_done, &call, 60, "the guest to be defined");
+  hangar_test_wait_until (call_done, &call, 60, "the guest to be defined");
   g_assert_no_error (call.error);
   guest.domain = call.domain;
 
@@ -771,18 +732,18 @@ test_start (void)
   gtk_window_set_child (guest.window, GTK_WIDGET (guest.view));
   hangar_console_view_set_domain (guest.view, guest.domain);
   gtk_window_present (guest.window);
-  run_for (300);
+  hangar_test_run_for (300);
   g_assert_cmpint (hangar_console_view_get_state (guest.view), ==,
                    HANGAR_CONSOLE_STATE_NOT_RUNNING);
 
   memset (&call, 0, sizeof call);
   hangar_domain_start_async (guest.domain, NULL, start_cb, &call);
-  wait_for (call_done, &call, 120, "the guest to start");
+  hangar_test_wait_until (call_done, &call, 120, "the guest to start");
   g_assert_no_error (call.error);
 
   watch_qemu ();
   connect_serial ();
-  wait_for (console_has_frames, NULL, 120, "the first frame on the console");
+  hangar_test_wait_until (console_has_frames, NULL, 120, "the first frame on the console");
   guest.display = hangar_console_view_get_display (guest.view);
   g_object_add_weak_pointer (G_OBJECT (guest.display), (gpointer *) &guest.display);
 
@@ -790,7 +751,7 @@ test_start (void)
   {
     SerialWait wait = { "hangar test guest", 0 };
 
-    wait_for (serial_has, &wait, 120, "the guest's banner on its serial port");
+    hangar_test_wait_until (serial_has, &wait, 120, "the guest's banner on its serial port");
   }
   from = serial_run ("echo SIZE=$(cat /sys/class/graphics/fb0/virtual_size | tr , x)");
   g_test_message ("guest framebuffer: %s", serial_value (from, "SIZE"));
@@ -800,7 +761,7 @@ test_start (void)
 
   /* For a developer: time to look at the guest by hand. */
   if (g_getenv ("HANGAR_TEST_HOLD") != NULL)
-    run_for (1000 * atoi (g_getenv ("HANGAR_TEST_HOLD")));
+    hangar_test_run_for (1000 * atoi (g_getenv ("HANGAR_TEST_HOLD")));
 }
 
 static void
@@ -825,7 +786,7 @@ test_typed_text (void)
   focus_display ();
   xdotool ("type --delay 40 'echo typed-$((6*7)) >/dev/ttyS0'");
   xdotool ("key --delay 40 Return");
-  wait_for (serial_has, &wait, 30, "the typed command's output on the serial port");
+  hangar_test_wait_until (serial_has, &wait, 30, "the typed command's output on the serial port");
 
   after = guest_screenshot (NULL);
   g_assert_cmpfloat (image_difference (before, after), >, 0.2);
@@ -909,14 +870,14 @@ test_pointer (void)
       wait.code = ABS_X;
       wait.value = gx * 0x7fff / width;
       wait.tolerance = (int) ceil (1.5 * 0x7fff / width);
-      wait_for (abs_value_seen, &wait, 20, "the tablet's X coordinate in the guest");
+      hangar_test_wait_until (abs_value_seen, &wait, 20, "the tablet's X coordinate in the guest");
       g_test_message ("pointer at guest (%d, %d): ABS_X %d (expected %d)",
                       gx, gy, wait.seen, wait.value);
 
       wait.code = ABS_Y;
       wait.value = gy * 0x7fff / height;
       wait.tolerance = (int) ceil (1.5 * 0x7fff / height);
-      wait_for (abs_value_seen, &wait, 20, "the tablet's Y coordinate in the guest");
+      hangar_test_wait_until (abs_value_seen, &wait, 20, "the tablet's Y coordinate in the guest");
       g_test_message ("pointer at guest (%d, %d): ABS_Y %d (expected %d)",
                       gx, gy, wait.seen, wait.value);
     }
@@ -924,14 +885,14 @@ test_pointer (void)
   /* Buttons. */
   XTestFakeButtonEvent (xdisplay (), 1, True, CurrentTime);
   XFlush (xdisplay ());
-  run_for (50);
+  hangar_test_run_for (50);
   XTestFakeButtonEvent (xdisplay (), 1, False, CurrentTime);
   XFlush (xdisplay ());
   wait.code = BTN_LEFT;
   wait.value = 1;
-  wait_for (key_event_seen, &wait, 20, "the left button's press in the guest");
+  hangar_test_wait_until (key_event_seen, &wait, 20, "the left button's press in the guest");
   wait.value = 0;
-  wait_for (key_event_seen, &wait, 20, "the left button's release in the guest");
+  hangar_test_wait_until (key_event_seen, &wait, 20, "the left button's release in the guest");
 
   serial_stop_dump ();
 }
@@ -1019,12 +980,12 @@ test_keymap (void)
   for (unsigned i = 0; i < G_N_ELEMENTS (pc105_keys); i++)
     {
       x_key (pc105_keys[i].code, TRUE);
-      run_for (15);
+      hangar_test_run_for (15);
       x_key (pc105_keys[i].code, FALSE);
-      run_for (15);
+      hangar_test_run_for (15);
     }
 
-  wait_for (key_events_seen, &wait, 60, "the guest to receive every key");
+  hangar_test_wait_until (key_events_seen, &wait, 60, "the guest to receive every key");
   serial_stop_dump ();
 
   events = serial_events (wait.from);
@@ -1061,15 +1022,15 @@ test_stop (void)
   Call call = { 0 };
 
   hangar_domain_force_off_async (guest.domain, NULL, force_off_cb, &call);
-  wait_for (call_done, &call, 60, "the guest to stop");
+  hangar_test_wait_until (call_done, &call, 60, "the guest to stop");
   g_assert_no_error (call.error);
-  run_for (500);
+  hangar_test_run_for (500);
   g_assert_cmpint (hangar_console_view_get_state (guest.view), ==,
                    HANGAR_CONSOLE_STATE_NOT_RUNNING);
 
   gtk_window_destroy (guest.window);
   guest.window = NULL;
-  run_for (200);
+  hangar_test_run_for (200);
   g_assert_null (guest.view);
   g_assert_null (guest.display);
 }
@@ -1095,12 +1056,12 @@ clean_up (void)
       if (hangar_domain_get_state (guest.domain) != HANGAR_DOMAIN_STATE_SHUTOFF)
         {
           hangar_domain_force_off_async (guest.domain, NULL, force_off_cb, &call);
-          wait_for (call_done, &call, 60, "the guest to stop");
+          hangar_test_wait_until (call_done, &call, 60, "the guest to stop");
           g_clear_error (&call.error);
         }
       memset (&call, 0, sizeof call);
       hangar_domain_undefine_async (guest.domain, NULL, undefine_cb, &call);
-      wait_for (call_done, &call, 60, "the guest to be undefined");
+      hangar_test_wait_until (call_done, &call, 60, "the guest to be undefined");
       g_clear_error (&call.error);
       g_clear_object (&guest.domain);
     }

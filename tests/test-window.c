@@ -20,6 +20,7 @@
 #include "hangar-connection.h"
 #include "hangar-event-loop.h"
 #include "hangar-start-check.h"
+#include "hangar-test-loop.h"
 #include "hangar-test-root.h"
 #include "hangar-window.h"
 
@@ -34,49 +35,6 @@ typedef struct
 static char *embed_root;
 static HangarConnection *embed_connection;
 
-typedef gboolean (*Condition) (gpointer data);
-
-/* Runs the main loop until @condition holds; fails the test after
- * @seconds, naming what it waited for. */
-static void
-wait_for (Condition   condition,
-          gpointer    data,
-          unsigned    seconds,
-          const char *what)
-{
-  gint64 deadline = g_get_monotonic_time () + (gint64) seconds * G_USEC_PER_SEC;
-
-  while (!condition (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("Timed out after %u s waiting for %s", seconds, what);
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (2000);
-    }
-}
-
-static gboolean
-timeout_done_cb (gpointer data)
-{
-  *(gboolean *) data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
-flag_set (gpointer data)
-{
-  return *(gboolean *) data;
-}
-
-/* Keeps the main loop running for @ms, so the window paints. */
-static void
-run_for (unsigned ms)
-{
-  gboolean done = FALSE;
-
-  g_timeout_add (ms, timeout_done_cb, &done);
-  wait_for (flag_set, &done, ms / 1000 + 5, "a pause");
-}
 
 static gboolean
 connection_ready (gpointer data)
@@ -97,7 +55,7 @@ fixture_set_up (Fixture       *fixture,
   gtk_window_set_default_size (GTK_WINDOW (fixture->window), 1100, 760);
   gtk_window_present (GTK_WINDOW (fixture->window));
 
-  wait_for (connection_ready, fixture->connection, 120, "the embedded driver to open");
+  hangar_test_wait_until (connection_ready, fixture->connection, 120, "the embedded driver to open");
 }
 
 typedef struct
@@ -153,7 +111,7 @@ fixture_tear_down (Fixture       *fixture,
       if (hangar_domain_get_state (domain) != HANGAR_DOMAIN_STATE_SHUTOFF)
         {
           hangar_domain_force_off_async (domain, NULL, force_off_cb, &call);
-          wait_for (call_done, &call, 60, "a leftover domain to stop");
+          hangar_test_wait_until (call_done, &call, 60, "a leftover domain to stop");
         }
     }
 
@@ -163,15 +121,15 @@ fixture_tear_down (Fixture       *fixture,
       Call call = { 0 };
 
       hangar_domain_undefine_async (domain, NULL, undefine_cb, &call);
-      wait_for (call_done, &call, 60, "a leftover domain to be undefined");
+      hangar_test_wait_until (call_done, &call, 60, "a leftover domain to be undefined");
       if (!call.ok)
         break;
-      run_for (200);
+      hangar_test_run_for (200);
     }
 
   if (fixture->window != NULL)
     gtk_window_destroy (GTK_WINDOW (fixture->window));
-  run_for (100);
+  hangar_test_run_for (100);
   /* Nothing may keep the window alive once it is closed. */
   g_assert_null (fixture->window);
 
@@ -419,7 +377,7 @@ screenshot_window (HangarWindow *window)
   g_assert_true (GDK_IS_X11_SURFACE (surface));
 
   /* Let the window paint what it has before the X server is read. */
-  run_for (100);
+  hangar_test_run_for (100);
 
   command = g_strdup_printf ("import -silent -window 0x%lx png:%s",
                              (unsigned long) gdk_x11_surface_get_xid (surface), path);
@@ -455,7 +413,7 @@ guest_screenshot (HangarDomain *domain)
   Image *image;
 
   hangar_domain_screenshot_async (domain, 0, NULL, screenshot_cb, &call);
-  wait_for (call_done, &call, 60, "libvirt's screenshot");
+  hangar_test_wait_until (call_done, &call, 60, "libvirt's screenshot");
 
   if (g_strcmp0 (call.mime, "image/x-portable-pixmap") == 0)
     {
@@ -592,7 +550,7 @@ libvirt_inactive_xml (HangarDomain *domain)
   char *xml;
 
   hangar_domain_load_doc_async (domain, TRUE, NULL, load_doc_cb, &call);
-  wait_for (call_done, &call, 60, "the inactive definition");
+  hangar_test_wait_until (call_done, &call, 60, "the inactive definition");
   xml = hangar_domain_doc_to_string (call.doc);
   g_object_unref (call.doc);
 
@@ -651,7 +609,7 @@ console_matches_guest (gpointer data)
     {
       g_clear_pointer (&wait->last, image_free);
       wait->last = g_steal_pointer (&guest);
-      run_for (300);
+      hangar_test_run_for (300);
       return FALSE;
     }
 
@@ -664,7 +622,7 @@ console_matches_guest (gpointer data)
   /* Let the display catch up with the guest before judging. */
   if (wait->difference > 1)
     {
-      run_for (300);
+      hangar_test_run_for (300);
       return FALSE;
     }
 
@@ -697,7 +655,7 @@ test_import_edit_run (Fixture       *fixture,
    * on the embedded driver, and offers the fixes. */
   dialog = hangar_window_import_file (window, file);
   g_object_ref (dialog);
-  wait_for (dialog_settled, dialog, 120, "the import dialog to check the file");
+  hangar_test_wait_until (dialog_settled, dialog, 120, "the import dialog to check the file");
   g_assert_cmpint (hangar_import_dialog_get_stage (dialog), ==, HANGAR_IMPORT_STAGE_READY);
 
   problems = hangar_import_dialog_get_problems (dialog);
@@ -730,7 +688,7 @@ test_import_edit_run (Fixture       *fixture,
   g_assert_true (seen_network && seen_cpu && seen_disk);
 
   gtk_widget_activate (find_button (GTK_WIDGET (dialog), "_Import"));
-  wait_for (window_has_selection, window, 120, "the imported domain to be selected");
+  hangar_test_wait_until (window_has_selection, window, 120, "the imported domain to be selected");
   g_assert_cmpint (hangar_import_dialog_get_stage (dialog), ==, HANGAR_IMPORT_STAGE_DONE);
   g_object_unref (dialog);
 
@@ -743,7 +701,7 @@ test_import_edit_run (Fixture       *fixture,
   adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (find_descendant (GTK_WIDGET (window),
                                                                           ADW_TYPE_VIEW_STACK)),
                                          "details");
-  wait_for (details_loaded, window, 60, "the details to show the definition");
+  hangar_test_wait_until (details_loaded, window, 60, "the details to show the definition");
   before = libvirt_inactive_xml (domain);
   memory_spin = find_descendant (find_row (GTK_WIDGET (hangar_window_get_details (window)),
                                            "_Memory"),
@@ -762,7 +720,7 @@ test_import_edit_run (Fixture       *fixture,
       if (g_get_monotonic_time () >= deadline)
         g_test_message ("after Apply:\n%s", after);
       g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      run_for (100);
+      hangar_test_run_for (100);
     }
 
   before_lines = g_strsplit (before, "\n", -1);
@@ -781,14 +739,14 @@ test_import_edit_run (Fixture       *fixture,
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL));
   state_wait.domain = domain;
   state_wait.state = HANGAR_DOMAIN_STATE_RUNNING;
-  wait_for (domain_in_state, &state_wait, 120, "the domain to run");
-  wait_for (console_has_frames, hangar_window_get_console_view (window), 120,
-            "the first console frame");
+  hangar_test_wait_until (domain_in_state, &state_wait, 120, "the domain to run");
+  hangar_test_wait_until (console_has_frames, hangar_window_get_console_view (window), 120,
+                          "the first console frame");
 
   screen_wait.window = window;
   screen_wait.domain = domain;
-  wait_for (console_matches_guest, &screen_wait, 120,
-            "the console to show SeaBIOS as libvirt's screenshot does");
+  hangar_test_wait_until (console_matches_guest, &screen_wait, 120,
+                          "the console to show SeaBIOS as libvirt's screenshot does");
   g_assert_cmpuint (screen_wait.difference, <=, 1);
   image_free (window_console_image (window, "test-window-seabios.png"));
 
@@ -796,7 +754,7 @@ test_import_edit_run (Fixture       *fixture,
    * menu.  The key goes through the X server, as a user's would. */
   display = hangar_console_view_get_display (hangar_window_get_console_view (window));
   gtk_widget_grab_focus (GTK_WIDGET (display));
-  run_for (500);
+  hangar_test_run_for (500);
   menu_hidden = guest_screenshot (domain);
   {
     graphene_rect_t rect;
@@ -816,8 +774,8 @@ test_import_edit_run (Fixture       *fixture,
   }
 
   screen_wait.previous = g_steal_pointer (&menu_hidden);
-  wait_for (console_matches_guest, &screen_wait, 60,
-            "the guest's screen to change after Esc, and the console to show it");
+  hangar_test_wait_until (console_matches_guest, &screen_wait, 60,
+                          "the guest's screen to change after Esc, and the console to show it");
   image_free (window_console_image (window, "test-window-bootmenu.png"));
   g_clear_pointer (&screen_wait.previous, image_free);
   g_clear_pointer (&screen_wait.last, image_free);
@@ -825,8 +783,8 @@ test_import_edit_run (Fixture       *fixture,
   /* 5. Force it off: the console says so. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.force-off", NULL));
   state_wait.state = HANGAR_DOMAIN_STATE_SHUTOFF;
-  wait_for (domain_in_state, &state_wait, 60, "the domain to stop");
-  run_for (300);
+  hangar_test_wait_until (domain_in_state, &state_wait, 60, "the domain to stop");
+  hangar_test_run_for (300);
   g_assert_cmpint (hangar_console_view_get_state (hangar_window_get_console_view (window)), ==,
                    HANGAR_CONSOLE_STATE_NOT_RUNNING);
 }
@@ -850,7 +808,7 @@ test_import_malformed (Fixture       *fixture,
   g_assert_no_error (error);
 
   dialog = g_object_ref (hangar_window_import_file (fixture->window, file));
-  wait_for (dialog_settled, dialog, 60, "the import dialog to read the file");
+  hangar_test_wait_until (dialog_settled, dialog, 60, "the import dialog to read the file");
   g_assert_cmpint (hangar_import_dialog_get_stage (dialog), ==, HANGAR_IMPORT_STAGE_FAILED);
 
   /* The message names the file, the line and the column. */
@@ -895,12 +853,12 @@ test_import_rejected (Fixture       *fixture,
   g_assert_no_error (error);
 
   dialog = g_object_ref (hangar_window_import_file (fixture->window, file));
-  wait_for (dialog_settled, dialog, 60, "the import dialog to check the file");
+  hangar_test_wait_until (dialog_settled, dialog, 60, "the import dialog to check the file");
   g_assert_cmpint (hangar_import_dialog_get_stage (dialog), ==, HANGAR_IMPORT_STAGE_READY);
 
   /* A button's activation clicks it a moment later, as a key press would. */
   gtk_widget_activate (find_button (GTK_WIDGET (dialog), "_Import"));
-  wait_for (dialog_answered, dialog, 60, "libvirt to answer the define");
+  hangar_test_wait_until (dialog_answered, dialog, 60, "libvirt to answer the define");
 
   /* libvirt's own message is shown, and nothing was defined. */
   g_assert_cmpint (hangar_import_dialog_get_stage (dialog), ==, HANGAR_IMPORT_STAGE_READY);
