@@ -361,6 +361,27 @@ hangar_domain_details_get_modified (HangarDomainDetails *self)
 }
 
 HangarDomainDoc *
+hangar_domain_details_get_doc (HangarDomainDetails *self)
+{
+  g_return_val_if_fail (HANGAR_IS_DOMAIN_DETAILS (self), NULL);
+
+  return self->doc;
+}
+
+void
+hangar_domain_details_rebase (HangarDomainDetails *self,
+                              HangarDomainDoc     *current)
+{
+  g_return_if_fail (HANGAR_IS_DOMAIN_DETAILS (self));
+  g_return_if_fail (HANGAR_IS_DOMAIN_DOC (current));
+
+  /* A reload on its way would replace the fields. */
+  g_cancellable_cancel (self->cancellable);
+  g_set_object (&self->doc, current);
+  value_changed_cb (self);
+}
+
+HangarDomainDoc *
 hangar_domain_details_dup_edited_doc (HangarDomainDetails  *self,
                                       GError              **error)
 {

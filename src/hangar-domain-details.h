@@ -24,6 +24,12 @@ void             hangar_domain_details_set_domain    (HangarDomainDetails *self,
 void             hangar_domain_details_reload        (HangarDomainDetails *self);
 /* TRUE when the fields differ from the loaded definition. */
 gboolean         hangar_domain_details_get_modified  (HangarDomainDetails *self);
+/* The definition the fields were loaded from: the base to apply against. */
+HangarDomainDoc *hangar_domain_details_get_doc       (HangarDomainDetails *self);
+/* Takes @current, a newer definition, as the base, keeping the fields as
+ * they are: the next edited copy makes the same edits on top of it. */
+void             hangar_domain_details_rebase        (HangarDomainDetails *self,
+                                                      HangarDomainDoc     *current);
 /* The loaded definition with the fields' edits made, or NULL with
  * @error when a value cannot be written. */
 HangarDomainDoc *hangar_domain_details_dup_edited_doc (HangarDomainDetails *self,

@@ -9,10 +9,13 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <glib-unix.h>
+#include <signal.h>
 #include <string.h>
 
 #include "hangar-delete-dialog.h"
 #include "hangar-domain-row.h"
+#include "hangar-virt-error.h"
 #include "hangar-window.h"
 
 struct _HangarWindow
@@ -65,6 +68,62 @@ static gboolean
 bench_enabled (void)
 {
   return g_strcmp0 (g_getenv ("HANGAR_BENCH"), "1") == 0;
+}
+
+/* Main-loop stalls, for bench/bench-startup.py: from the first map of a
+ * window, a 5 ms tick notes every gap between two ticks over 16 ms (a
+ * missed frame) and over 50 ms. SIGUSR1 prints the counts and stops the
+ * tick, so that it does not count in a later idle CPU measurement. */
+#define STALL_TICK_MS 5
+
+static struct
+{
+  unsigned tick_id;
+  gint64   last;
+  unsigned over16;
+  unsigned over50;
+  gint64   max;
+} stalls;
+
+static gboolean
+stall_tick_cb (gpointer user_data)
+{
+  gint64 now = g_get_monotonic_time ();
+  gint64 gap = now - stalls.last;
+
+  stalls.last = now;
+  stalls.max = MAX (stalls.max, gap);
+  if (gap > 16 * G_TIME_SPAN_MILLISECOND)
+    stalls.over16++;
+  if (gap > 50 * G_TIME_SPAN_MILLISECOND)
+    stalls.over50++;
+
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+stall_report_cb (gpointer user_data)
+{
+  if (stalls.tick_id == 0)
+    return G_SOURCE_CONTINUE;
+
+  stall_tick_cb (NULL);
+  g_clear_handle_id (&stalls.tick_id, g_source_remove);
+  g_printerr ("hangar-bench: stalls over16=%u over50=%u max=%.1f ms\n",
+              stalls.over16, stalls.over50, stalls.max / 1000.0);
+
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+stall_start_cb (GtkWidget *widget)
+{
+  if (stalls.tick_id != 0 || stalls.last != 0)
+    return;
+
+  stalls.last = g_get_monotonic_time ();
+  stalls.tick_id = g_timeout_add (STALL_TICK_MS, stall_tick_cb, NULL);
+  g_unix_signal_add (SIGUSR1, stall_report_cb, NULL);
 }
 
 static void
@@ -716,25 +775,88 @@ delete_action (GtkWidget  *widget,
 }
 
 static void
+conflict_response_cb (AdwMessageDialog *dialog,
+                      const char       *response,
+                      gpointer          user_data)
+{
+  g_autoptr(HangarWindow) self = user_data;
+  HangarDomain *domain = g_object_get_data (G_OBJECT (dialog), "domain");
+  HangarDomainDoc *current = g_object_get_data (G_OBJECT (dialog), "current");
+
+  if (domain != self->selected)
+    return;
+
+  /* The page keeps its fields and makes its edits again on the new
+   * definition (see hangar_domain_apply_async ()). */
+  if (g_strcmp0 (response, "apply") == 0)
+    {
+      hangar_domain_details_rebase (self->details, current);
+      gtk_widget_activate_action (GTK_WIDGET (self), "win.apply", NULL);
+    }
+  else if (g_strcmp0 (response, "reload") == 0)
+    hangar_domain_details_reload (self->details);
+}
+
+static void
+show_conflict (HangarWindow      *self,
+               HangarDomain      *domain,
+               HangarApplyReport *report)
+{
+  g_autoptr(GString) paths = g_string_new (NULL);
+  GtkWidget *dialog;
+
+  for (unsigned i = 0; i < report->changed->len && i < 8; i++)
+    g_string_append_printf (paths, "\n%s", (const char *)g_ptr_array_index (report->changed, i));
+  if (report->changed->len > 8)
+    g_string_append (paths, "\n…");
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Definition Changed"), NULL);
+  adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
+                                  _("The definition of “%s” was changed in another program "
+                                    "since it was loaded. Changed elements:%s"),
+                                  hangar_domain_get_name (domain), paths->str);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "reload", _("_Reload"),
+                                    "apply", _("_Apply Anyway"),
+                                    NULL);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "reload");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "reload");
+  g_object_set_data_full (G_OBJECT (dialog), "domain", g_object_ref (domain), g_object_unref);
+  g_object_set_data_full (G_OBJECT (dialog), "current", g_object_ref (report->current),
+                          g_object_unref);
+  g_signal_connect (dialog, "response", G_CALLBACK (conflict_response_cb), g_object_ref (self));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
 apply_cb (GObject      *source,
           GAsyncResult *result,
           gpointer      user_data)
 {
   g_autoptr(HangarWindow) self = user_data;
   HangarDomain *domain = HANGAR_DOMAIN (source);
+  g_autoptr(HangarApplyReport) report = NULL;
   g_autoptr(GError) error = NULL;
 
-  if (!hangar_domain_apply_finish (domain, result, &error))
+  if (!hangar_domain_apply_finish (domain, result, &report, &error))
     {
-      show_error (self, error);
+      if (g_error_matches (error, HANGAR_VIRT_ERROR, HANGAR_VIRT_ERROR_CONFLICT))
+        show_conflict (self, domain, report);
+      else
+        show_error (self, error);
       return;
     }
 
   if (domain == self->selected)
     hangar_domain_details_reload (self->details);
 
-  if (hangar_domain_get_state (domain) != HANGAR_DOMAIN_STATE_SHUTOFF)
-    hangar_window_show_message (self, _("Saved: the changes apply at the next boot"));
+  for (unsigned i = 0; i < report->warnings->len; i++)
+    hangar_window_show_message (self, g_ptr_array_index (report->warnings, i));
+
+  if (report->next_boot->len > 0)
+    hangar_window_show_message (self, _("Saved: some changes apply at the next boot"));
+  else if (report->live->len > 0)
+    hangar_window_show_message (self, _("Applied to the running virtual machine"));
 }
 
 static void
@@ -755,8 +877,8 @@ apply_action (GtkWidget  *widget,
       return;
     }
 
-  hangar_domain_apply_async (self->selected, doc, self->cancellable,
-                             apply_cb, g_object_ref (self));
+  hangar_domain_apply_async (self->selected, hangar_domain_details_get_doc (self->details), doc,
+                             self->cancellable, apply_cb, g_object_ref (self));
 }
 
 static void
@@ -863,6 +985,7 @@ hangar_window_dispose (GObject *object)
   HangarWindow *self = HANGAR_WINDOW (object);
 
   g_cancellable_cancel (self->cancellable);
+  stall_report_cb (NULL);
   g_clear_pointer (&self->shutdown_waits, g_hash_table_unref);
   if (self->selected != NULL)
     g_clear_signal_handler (&self->selected_state_id, self->selected);
@@ -1021,6 +1144,9 @@ hangar_window_init (HangarWindow *self)
   gtk_list_view_set_factory (self->domain_list, factory);
   g_object_unref (factory);
   g_signal_connect_swapped (self->domain_list, "activate", G_CALLBACK (list_activate_cb), self);
+
+  if (bench_enabled ())
+    g_signal_connect (self, "map", G_CALLBACK (stall_start_cb), NULL);
 }
 
 HangarWindow *

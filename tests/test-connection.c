@@ -514,6 +514,8 @@ test_define_edit_undefine (void)
   g_autoptr(HangarDomainDoc) doc = NULL;
   g_autoptr(HangarDomainDoc) loaded = NULL;
   g_autoptr(HangarDomainDoc) reloaded = NULL;
+  g_autoptr(HangarDomainDoc) edited = NULL;
+  g_autoptr(HangarApplyReport) report = NULL;
   g_autoptr(HangarDomain) domain = NULL;
   g_autoptr(HangarDomain) again = NULL;
   g_autoptr(GAsyncResult) result = NULL;
@@ -565,14 +567,20 @@ test_define_edit_undefine (void)
   before = outside_xml (hangar_domain_get_uuid (domain));
   loaded = load_doc (domain, TRUE);
   g_assert_cmpuint (hangar_domain_doc_get_memory_kib (loaded), ==, 262144);
-  g_assert_true (hangar_domain_doc_set_memory_kib (loaded, 524288, &error));
+
+  edited = hangar_domain_doc_copy (loaded);
+  g_assert_true (hangar_domain_doc_set_memory_kib (edited, 524288, &error));
   g_assert_no_error (error);
 
-  hangar_domain_apply_async (domain, loaded, NULL, store_result_cb, &slot);
+  hangar_domain_apply_async (domain, loaded, edited, NULL, store_result_cb, &slot);
   result = wait_for_result (&slot);
-  g_assert_true (hangar_domain_apply_finish (domain, result, &error));
+  g_assert_true (hangar_domain_apply_finish (domain, result, &report, &error));
   g_assert_no_error (error);
   g_clear_object (&result);
+  /* Shut off: nothing live, nothing dropped. */
+  g_assert_cmpuint (report->warnings->len, ==, 0);
+  g_assert_cmpuint (report->live->len, ==, 0);
+  g_assert_cmpuint (report->next_boot->len, ==, 0);
 
   after = outside_xml (hangar_domain_get_uuid (domain));
   assert_differs_only_in (before, after, memory_elements);
@@ -587,9 +595,9 @@ test_define_edit_undefine (void)
 
     other = hangar_domain_doc_new_from_string (OUTSIDE_DOMAIN_XML, -1, NULL, &error);
     g_assert_no_error (error);
-    hangar_domain_apply_async (domain, other, NULL, store_result_cb, &slot);
+    hangar_domain_apply_async (domain, NULL, other, NULL, store_result_cb, &slot);
     result = wait_for_result (&slot);
-    g_assert_false (hangar_domain_apply_finish (domain, result, &error));
+    g_assert_false (hangar_domain_apply_finish (domain, result, NULL, &error));
     g_assert_error (error, HANGAR_VIRT_ERROR, HANGAR_VIRT_ERROR_FAILED);
     g_clear_error (&error);
     g_clear_object (&result);
@@ -629,6 +637,295 @@ test_define_edit_undefine (void)
 
   g_clear_object (&domain);
   g_clear_object (&again);
+  finish_connection (g_steal_pointer (&connection));
+}
+
+/* Applying against a base */
+
+#define APPLY_DOMAIN_XML \
+  "<domain type='test'>\n" \
+  "  <name>hangar-apply</name>\n" \
+  "  <uuid>5b0e9c3a-1f27-4c8e-9e6d-7a2b4c6d8e04</uuid>\n" \
+  "  <memory unit='KiB'>262144</memory>\n" \
+  "  <currentMemory unit='KiB'>262144</currentMemory>\n" \
+  "  <vcpu placement='static'>1</vcpu>\n" \
+  "  <os>\n" \
+  "    <type arch='x86_64'>hvm</type>\n" \
+  "  </os>\n" \
+  "</domain>\n"
+
+static HangarDomain *
+define_domain (HangarConnection *connection,
+               const char       *xml)
+{
+  g_autoptr(HangarDomainDoc) doc = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  HangarDomain *domain;
+  GAsyncResult *slot = NULL;
+
+  doc = hangar_domain_doc_new_from_string (xml, -1, NULL, &error);
+  g_assert_no_error (error);
+  hangar_connection_define_async (connection, doc, NULL, store_result_cb, &slot);
+  result = wait_for_result (&slot);
+  domain = hangar_connection_define_finish (connection, result, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (domain);
+
+  return domain;
+}
+
+static gboolean
+apply (HangarDomain       *domain,
+       HangarDomainDoc    *base,
+       HangarDomainDoc    *edited,
+       HangarApplyReport **report,
+       GError            **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  GAsyncResult *slot = NULL;
+
+  hangar_domain_apply_async (domain, base, edited, NULL, store_result_cb, &slot);
+  result = wait_for_result (&slot);
+
+  return hangar_domain_apply_finish (domain, result, report, error);
+}
+
+static gboolean
+has_path (GPtrArray  *paths,
+          const char *path)
+{
+  return g_ptr_array_find_with_equal_func (paths, path, g_str_equal, NULL);
+}
+
+/* Another program (the @outside connection) defines @xml with @from
+ * replaced by @to. */
+static void
+define_elsewhere (const char *uuid,
+                  const char *from,
+                  const char *to)
+{
+  g_autofree char *xml = outside_xml (uuid);
+  GString *text = g_string_new (xml);
+  virDomainPtr dom;
+
+  g_assert_cmpuint (g_string_replace (text, from, to, 1), ==, 1);
+  dom = virDomainDefineXML (outside, text->str);
+  g_assert_nonnull (dom);
+  virDomainFree (dom);
+  g_string_free (text, TRUE);
+}
+
+static void
+test_apply_conflict (void)
+{
+  g_autoptr(HangarConnection) connection = NULL;
+  g_autoptr(HangarDomain) domain = NULL;
+  g_autoptr(HangarDomainDoc) base = NULL;
+  g_autoptr(HangarDomainDoc) edited = NULL;
+  g_autoptr(HangarDomainDoc) on_top = NULL;
+  g_autoptr(HangarApplyReport) report = NULL;
+  g_autoptr(HangarApplyReport) second = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *theirs = NULL;
+  g_autofree char *after = NULL;
+  const char *uuid;
+
+  connection = open_connection ();
+  domain = define_domain (connection, APPLY_DOMAIN_XML);
+  uuid = hangar_domain_get_uuid (domain);
+
+  /* The editor loads the definition and changes the memory... */
+  base = load_doc (domain, TRUE);
+  edited = hangar_domain_doc_copy (base);
+  g_assert_true (hangar_domain_doc_set_memory_kib (edited, 524288, &error));
+  g_assert_no_error (error);
+
+  /* ...while another program changes the vCPUs and adds a title. */
+  define_elsewhere (uuid, "<vcpu placement='static'>1</vcpu>",
+                    "<title>Changed elsewhere</title><vcpu placement='static'>2</vcpu>");
+  theirs = outside_xml (uuid);
+
+  g_assert_false (apply (domain, base, edited, &report, &error));
+  g_assert_error (error, HANGAR_VIRT_ERROR, HANGAR_VIRT_ERROR_CONFLICT);
+  g_assert_cmpstr (error->message, ==,
+                   "The definition of “hangar-apply” was changed in another program");
+  g_clear_error (&error);
+
+  /* Nothing was written; the caller learns what changed. */
+  after = outside_xml (uuid);
+  g_assert_cmpstr (after, ==, theirs);
+  g_assert_nonnull (report);
+  g_assert_nonnull (report->current);
+  g_assert_cmpuint (hangar_domain_doc_get_vcpus (report->current), ==, 2);
+  g_assert_cmpuint (report->changed->len, ==, 2);
+  g_assert_true (has_path (report->changed, "/domain/vcpu"));
+  g_assert_true (has_path (report->changed, "/domain/title"));
+
+  /* The same edit on top of the new definition goes through, and keeps
+   * the other program's changes. */
+  on_top = hangar_domain_doc_copy (report->current);
+  g_assert_true (hangar_domain_doc_set_memory_kib (on_top, 524288, &error));
+  g_assert_no_error (error);
+  g_assert_true (apply (domain, report->current, on_top, &second, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (second->warnings->len, ==, 0);
+  g_clear_pointer (&after, g_free);
+  after = outside_xml (uuid);
+  g_assert_nonnull (strstr (after, "<memory unit='KiB'>524288</memory>"));
+  g_assert_nonnull (strstr (after, "<vcpu placement='static'>2</vcpu>"));
+  g_assert_nonnull (strstr (after, "<title>Changed elsewhere</title>"));
+  g_clear_pointer (&report, hangar_apply_report_free);
+
+  /* The first base is now stale in the memory too. */
+  g_assert_false (apply (domain, base, edited, &report, &error));
+  g_assert_error (error, HANGAR_VIRT_ERROR, HANGAR_VIRT_ERROR_CONFLICT);
+  g_clear_error (&error);
+  g_assert_true (has_path (report->changed, "/domain/memory"));
+  g_clear_pointer (&report, hangar_apply_report_free);
+
+  /* Layout and comments are not changes: a base written differently but
+   * meaning the same applies. */
+  {
+    g_autoptr(HangarDomainDoc) reformatted = NULL;
+    g_autoptr(HangarDomainDoc) edit = NULL;
+    GString *text = g_string_new (after);
+
+    g_string_replace (text, "\n  ", "\n      ", 0);
+    g_string_replace (text, "<os>", "<!-- reformatted --><os>", 1);
+    reformatted = hangar_domain_doc_new_from_string (text->str, -1, NULL, &error);
+    g_assert_no_error (error);
+    g_string_free (text, TRUE);
+    edit = hangar_domain_doc_copy (reformatted);
+    hangar_domain_doc_set_description (edit, "Applied on a reformatted base");
+    g_assert_true (apply (domain, reformatted, edit, &report, &error));
+    g_assert_no_error (error);
+    g_clear_pointer (&after, g_free);
+    after = outside_xml (uuid);
+    g_assert_nonnull (strstr (after, "<description>Applied on a reformatted base</description>"));
+  }
+
+  g_assert_true (run_action (domain, UNDEFINE, &error));
+  g_assert_no_error (error);
+  finish_connection (g_steal_pointer (&connection));
+}
+
+static void
+test_apply_readback (void)
+{
+  g_autoptr(HangarConnection) connection = NULL;
+  g_autoptr(HangarDomain) domain = NULL;
+  g_autoptr(HangarDomainDoc) base = NULL;
+  g_autoptr(HangarDomainDoc) edited = NULL;
+  g_autoptr(HangarApplyReport) report = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *xml = NULL;
+  g_autofree char *after = NULL;
+  const char *warning;
+  GString *text;
+
+  connection = open_connection ();
+  domain = define_domain (connection, APPLY_DOMAIN_XML);
+  base = load_doc (domain, TRUE);
+
+  /* Edited as text, the way an XML view would: a current memory above the
+   * maximum, which libvirt lowers without a word, the same memory size in
+   * another unit, and a title libvirt keeps. */
+  xml = outside_xml (hangar_domain_get_uuid (domain));
+  text = g_string_new (xml);
+  g_assert_cmpuint (g_string_replace (text, "<currentMemory unit='KiB'>262144</currentMemory>",
+                                      "<currentMemory unit='KiB'>393216</currentMemory>", 1),
+                    ==, 1);
+  g_assert_cmpuint (g_string_replace (text, "<memory unit='KiB'>262144</memory>",
+                                      "<title>Kept</title><memory unit='MiB'>256</memory>", 1),
+                    ==, 1);
+  edited = hangar_domain_doc_new_from_string (text->str, -1, NULL, &error);
+  g_assert_no_error (error);
+  g_string_free (text, TRUE);
+
+  g_assert_true (apply (domain, base, edited, &report, &error));
+  g_assert_no_error (error);
+
+  /* Written, and the one value libvirt changed is reported. */
+  after = outside_xml (hangar_domain_get_uuid (domain));
+  g_assert_nonnull (strstr (after, "<title>Kept</title>"));
+  g_assert_nonnull (strstr (after, "<currentMemory unit='KiB'>262144</currentMemory>"));
+  g_assert_cmpuint (report->warnings->len, ==, 1);
+  warning = g_ptr_array_index (report->warnings, 0);
+  g_test_message ("%s", warning);
+  g_assert_nonnull (strstr (warning, "/domain/currentMemory"));
+  g_assert_nonnull (strstr (warning, "393216"));
+  g_assert_nonnull (strstr (warning, "262144"));
+
+  /* A shut off domain has nothing pending. */
+  g_assert_cmpuint (report->live->len, ==, 0);
+  g_assert_cmpuint (report->next_boot->len, ==, 0);
+  g_assert_false (hangar_domain_get_has_pending_changes (domain));
+
+  g_assert_true (run_action (domain, UNDEFINE, &error));
+  g_assert_no_error (error);
+  finish_connection (g_steal_pointer (&connection));
+}
+
+static GPtrArray *
+pending_changes (HangarDomain *domain)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  GAsyncResult *slot = NULL;
+  GPtrArray *pending;
+
+  hangar_domain_load_pending_changes_async (domain, NULL, store_result_cb, &slot);
+  result = wait_for_result (&slot);
+  pending = hangar_domain_load_pending_changes_finish (domain, result, &error);
+  g_assert_no_error (error);
+
+  return pending;
+}
+
+static void
+test_apply_running (void)
+{
+  g_autoptr(HangarConnection) connection = NULL;
+  g_autoptr(HangarDomainDoc) base = NULL;
+  g_autoptr(HangarDomainDoc) edited = NULL;
+  g_autoptr(HangarDomainDoc) changed = NULL;
+  g_autoptr(HangarApplyReport) report = NULL;
+  g_autoptr(HangarApplyReport) restored = NULL;
+  g_autoptr(GPtrArray) pending = NULL;
+  g_autoptr(GError) error = NULL;
+  HangarDomain *domain;
+
+  connection = open_connection ();
+  domain = hangar_connection_lookup_domain (connection, TEST_DOMAIN);
+  g_assert_cmpint (hangar_domain_get_state (domain), ==, HANGAR_DOMAIN_STATE_RUNNING);
+  pending = pending_changes (domain);
+  g_assert_cmpuint (pending->len, ==, 0);
+  g_clear_pointer (&pending, g_ptr_array_unref);
+
+  /* The vCPU count of a running domain changes at its next boot. */
+  base = load_doc (domain, TRUE);
+  edited = hangar_domain_doc_copy (base);
+  g_assert_true (hangar_domain_doc_set_vcpus (edited, hangar_domain_doc_get_vcpus (base) + 1,
+                                              &error));
+  g_assert_no_error (error);
+  g_assert_true (apply (domain, base, edited, &report, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (report->live->len, ==, 0);
+  g_assert_cmpuint (report->next_boot->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (report->next_boot, 0), ==, "/domain/vcpu");
+  g_assert_true (hangar_domain_get_has_pending_changes (domain));
+  pending = pending_changes (domain);
+  g_assert_cmpuint (pending->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (pending, 0), ==, "/domain/vcpu");
+  g_clear_pointer (&pending, g_ptr_array_unref);
+
+  /* Put back as it was: nothing pending any more. */
+  changed = load_doc (domain, TRUE);
+  g_assert_true (apply (domain, changed, base, &restored, &error));
+  g_assert_no_error (error);
+  g_assert_false (hangar_domain_get_has_pending_changes (domain));
+
   finish_connection (g_steal_pointer (&connection));
 }
 
@@ -1100,6 +1397,9 @@ main (int   argc,
   g_test_add_func ("/hangar/connection/events", test_events);
   g_test_add_func ("/hangar/connection/refused", test_refused);
   g_test_add_func ("/hangar/connection/define-edit-undefine", test_define_edit_undefine);
+  g_test_add_func ("/hangar/connection/apply-conflict", test_apply_conflict);
+  g_test_add_func ("/hangar/connection/apply-readback", test_apply_readback);
+  g_test_add_func ("/hangar/connection/apply-running", test_apply_running);
   g_test_add_func ("/hangar/connection/capabilities", test_capabilities);
   g_test_add_func ("/hangar/connection/start-check-network", test_start_check_network);
   g_test_add_func ("/hangar/connection/lifecycle", test_lifecycle);

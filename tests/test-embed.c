@@ -16,6 +16,8 @@
 #include <unistd.h>
 #include <utime.h>
 
+#include <libvirt/libvirt.h>
+
 #include "hangar-connection.h"
 #include "hangar-domain.h"
 #include "hangar-domain-doc.h"
@@ -700,6 +702,354 @@ test_seed (Fixture       *fixture,
   g_assert_true (g_file_test (disk, G_FILE_TEST_EXISTS));
 }
 
+#define LIVE_DOMAIN_XML \
+  "<domain type='qemu' xmlns:qemu='http://libvirt.org/schemas/domain/qemu/1.0'>\n" \
+  "  <name>hangar-live</name>\n" \
+  "  <memory unit='MiB'>128</memory>\n" \
+  "  <vcpu placement='static'>1</vcpu>\n" \
+  "  <os>\n" \
+  "    <type arch='x86_64' machine='pc'>hvm</type>\n" \
+  "    <bios rebootTimeout='-1'/>\n" \
+  "  </os>\n" \
+  "  <devices>\n" \
+  "    <disk type='file' device='disk'>\n" \
+  "      <driver name='qemu' type='raw'/>\n" \
+  "      <source file='@DIR@/boot.img'/>\n" \
+  "      <target dev='hda' bus='ide'/>\n" \
+  "      <boot order='1'/>\n" \
+  "    </disk>\n" \
+  "    <disk type='file' device='cdrom'>\n" \
+  "      <driver name='qemu' type='raw'/>\n" \
+  "      <source file='@DIR@/first.iso'/>\n" \
+  "      <target dev='hdc' bus='ide'/>\n" \
+  "      <readonly/>\n" \
+  "    </disk>\n" \
+  "    <interface type='user'>\n" \
+  "      <mac address='52:54:00:4a:11:01'/>\n" \
+  "      <model type='e1000'/>\n" \
+  "    </interface>\n" \
+  "  </devices>\n" \
+  "  <qemu:commandline>\n" \
+  "    <qemu:arg value='-chardev'/>\n" \
+  "    <qemu:arg value='file,id=hangar-debugcon,path=@DIR@/firmware.log'/>\n" \
+  "    <qemu:arg value='-device'/>\n" \
+  "    <qemu:arg value='isa-debugcon,iobase=0x402,chardev=hangar-debugcon'/>\n" \
+  "  </qemu:commandline>\n" \
+  "</domain>\n"
+
+#define EXTRA_DISK_XML \
+  "<disk type='file' device='disk'>\n" \
+  "  <driver name='qemu' type='raw'/>\n" \
+  "  <source file='@DIR@/extra.img'/>\n" \
+  "  <target dev='sda' bus='usb'/>\n" \
+  "</disk>"
+
+static char *
+with_dir (const char *text,
+          const char *dir)
+{
+  GString *string = g_string_new (text);
+
+  g_string_replace (string, "@DIR@", dir, 0);
+
+  return g_string_free (string, FALSE);
+}
+
+static HangarDomainDoc *
+load_doc (HangarDomain *domain)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  HangarDomainDoc *doc;
+  GAsyncResult *slot = NULL;
+
+  hangar_domain_load_doc_async (domain, TRUE, NULL, store_result_cb, &slot);
+  result = wait_for_result (&slot);
+  doc = hangar_domain_load_doc_finish (domain, result, &error);
+  g_assert_no_error (error);
+
+  return doc;
+}
+
+/* Applies @edited against @base and returns the report. */
+static HangarApplyReport *
+apply (HangarDomain    *domain,
+       HangarDomainDoc *base,
+       HangarDomainDoc *edited)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  HangarApplyReport *report = NULL;
+  GAsyncResult *slot = NULL;
+
+  hangar_domain_apply_async (domain, base, edited, NULL, store_result_cb, &slot);
+  result = wait_for_result (&slot);
+  g_assert_true (hangar_domain_apply_finish (domain, result, &report, &error));
+  g_assert_no_error (error);
+
+  for (unsigned i = 0; i < report->warnings->len; i++)
+    g_test_message ("warning: %s", (const char *)g_ptr_array_index (report->warnings, i));
+  for (unsigned i = 0; i < report->next_boot->len; i++)
+    g_test_message ("next boot: %s", (const char *)g_ptr_array_index (report->next_boot, i));
+
+  return report;
+}
+
+static GPtrArray *
+pending_changes (HangarDomain *domain)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  GAsyncResult *slot = NULL;
+  GPtrArray *pending;
+
+  hangar_domain_load_pending_changes_async (domain, NULL, store_result_cb, &slot);
+  result = wait_for_result (&slot);
+  pending = hangar_domain_load_pending_changes_finish (domain, result, &error);
+  g_assert_no_error (error);
+
+  for (unsigned i = 0; i < pending->len; i++)
+    g_test_message ("pending: %s", (const char *)g_ptr_array_index (pending, i));
+
+  return pending;
+}
+
+/* What the running guest has, as libvirt says. */
+static char *
+live_xml (HangarConnection *connection,
+          HangarDomain     *domain)
+{
+  virConnectPtr conn = virConnectOpen (hangar_connection_get_uri (connection));
+  virDomainPtr dom;
+  char *xml;
+
+  g_assert_nonnull (conn);
+  dom = virDomainLookupByUUIDString (conn, hangar_domain_get_uuid (domain));
+  g_assert_nonnull (dom);
+  xml = virDomainGetXMLDesc (dom, 0);
+  g_assert_nonnull (xml);
+  virDomainFree (dom);
+  virConnectClose (conn);
+
+  return xml;
+}
+
+static void
+run_lifecycle (HangarDomain       *domain,
+               HangarDomainAction  action,
+               HangarDomainState   state)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  GAsyncResult *slot = NULL;
+
+  hangar_domain_run_action_async (domain, action, NULL, store_result_cb, &slot);
+  result = wait_for_result (&slot);
+  g_assert_true (hangar_domain_run_action_finish (domain, result, &error));
+  g_assert_no_error (error);
+  wait_for_state (domain, state);
+}
+
+static gboolean
+firmware_gave_up (gpointer data)
+{
+  g_autofree char *log = NULL;
+
+  /* No event tells: look again at the next main loop wake-up or soon. */
+  g_timeout_add_once (100, (GSourceOnceFunc)g_main_context_wakeup, NULL);
+
+  return g_file_get_contents (data, &log, NULL, NULL) &&
+         strstr (log, "No bootable device") != NULL;
+}
+
+/* SeaBIOS's debug output (QEMU's debugcon) says it found nothing to boot
+ * and stopped. */
+static void
+wait_for_firmware (const char *log)
+{
+  wait_until (firmware_gave_up, (gpointer)log, "the firmware to give up booting");
+}
+
+static void
+test_live_changes (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(HangarDomainDoc) doc = NULL;
+  g_autoptr(HangarDomain) domain = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GPtrArray) pending = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *xml = NULL;
+  g_autofree char *second_iso = NULL;
+  g_autofree char *extra = NULL;
+  g_autofree char *live = NULL;
+  g_autofree char *firmware_log = NULL;
+  GAsyncResult *slot = NULL;
+
+  dir = g_build_filename (fixture->root, "live", NULL);
+  firmware_log = g_build_filename (dir, "firmware.log", NULL);
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  for (unsigned i = 0; i < 4; i++)
+    {
+      static const char * const names[] = { "boot.img", "first.iso", "second.iso", "extra.img" };
+      g_autofree char *path = g_build_filename (dir, names[i], NULL);
+      g_autofree char *zeros = g_malloc0 (1024 * 1024);
+
+      g_file_set_contents (path, zeros, 1024 * 1024, &error);
+      g_assert_no_error (error);
+    }
+  second_iso = g_build_filename (dir, "second.iso", NULL);
+
+  xml = with_dir (LIVE_DOMAIN_XML, dir);
+  doc = hangar_domain_doc_new_from_string (xml, -1, NULL, &error);
+  g_assert_no_error (error);
+  hangar_connection_define_async (fixture->connection, doc, NULL, store_result_cb, &slot);
+  result = wait_for_result (&slot);
+  domain = hangar_connection_define_finish (fixture->connection, result, &error);
+  g_assert_no_error (error);
+  g_clear_object (&result);
+
+  /* Freshly started: the guest runs its persistent definition. */
+  run_lifecycle (domain, HANGAR_DOMAIN_ACTION_START, HANGAR_DOMAIN_STATE_RUNNING);
+  pending = pending_changes (domain);
+  g_assert_cmpuint (pending->len, ==, 0);
+  g_clear_pointer (&pending, g_ptr_array_unref);
+  g_assert_false (hangar_domain_get_has_pending_changes (domain));
+
+  /* SeaBIOS probes the CD-ROM while it starts, closing its tray as QEMU
+   * opens it for a media change: wait until it gave up booting. */
+  wait_for_firmware (firmware_log);
+  /* New media in the CD-ROM and the cable pulled, on the running guest. */
+  {
+    g_autoptr(HangarDomainDoc) base = load_doc (domain);
+    g_autoptr(HangarDomainDoc) edited = hangar_domain_doc_copy (base);
+    g_autoptr(HangarApplyReport) report = NULL;
+    HangarDevice *cdrom = hangar_domain_doc_get_device (edited, HANGAR_DEVICE_DISK, 1);
+    HangarDevice *nic = hangar_domain_doc_get_device (edited, HANGAR_DEVICE_INTERFACE, 0);
+
+    g_assert_true (hangar_device_set_string (cdrom, "source-file", second_iso, &error));
+    g_assert_no_error (error);
+    g_assert_true (hangar_device_set_string (nic, "link-state", "down", &error));
+    g_assert_no_error (error);
+
+    report = apply (domain, base, edited);
+    g_assert_cmpuint (report->warnings->len, ==, 0);
+    g_assert_cmpuint (report->next_boot->len, ==, 0);
+    g_assert_cmpuint (report->live->len, ==, 2);
+    g_assert_false (hangar_domain_get_has_pending_changes (domain));
+
+    live = live_xml (fixture->connection, domain);
+    g_assert_nonnull (strstr (live, second_iso));
+    g_assert_nonnull (strstr (live, "<link state='down'/>"));
+    g_clear_pointer (&live, g_free);
+  }
+
+  /* A disk plugged in and out again. */
+  {
+    g_autoptr(HangarDomainDoc) base = load_doc (domain);
+    g_autoptr(HangarDomainDoc) edited = hangar_domain_doc_copy (base);
+    g_autoptr(HangarDomainDoc) plugged = NULL;
+    g_autoptr(HangarDomainDoc) unplugged = NULL;
+    g_autoptr(HangarApplyReport) report = NULL;
+    g_autoptr(HangarApplyReport) second = NULL;
+    g_autofree char *disk_xml = with_dir (EXTRA_DISK_XML, dir);
+
+    extra = g_build_filename (dir, "extra.img", NULL);
+    g_assert_nonnull (hangar_domain_doc_add_device_xml (edited, disk_xml, &error));
+    g_assert_no_error (error);
+    report = apply (domain, base, edited);
+    g_assert_cmpuint (report->warnings->len, ==, 0);
+    g_assert_cmpuint (report->next_boot->len, ==, 0);
+    g_assert_cmpuint (report->live->len, ==, 1);
+    live = live_xml (fixture->connection, domain);
+    g_assert_nonnull (strstr (live, extra));
+    g_clear_pointer (&live, g_free);
+    pending = pending_changes (domain);
+    g_assert_cmpuint (pending->len, ==, 0);
+    g_clear_pointer (&pending, g_ptr_array_unref);
+
+    plugged = load_doc (domain);
+    unplugged = hangar_domain_doc_copy (plugged);
+    g_assert_cmpuint (hangar_domain_doc_count_devices (unplugged, "disk"), ==, 3);
+    g_assert_true (hangar_domain_doc_remove_device (unplugged,
+                                                    hangar_domain_doc_get_device (unplugged,
+                                                                                  HANGAR_DEVICE_DISK,
+                                                                                  2),
+                                                    &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (hangar_domain_doc_count_devices (unplugged, "disk"), ==, 2);
+    g_assert_cmpstr (hangar_domain_doc_get_disk_source_file (unplugged, 1), ==, second_iso);
+    second = apply (domain, plugged, unplugged);
+    g_assert_cmpuint (second->warnings->len, ==, 0);
+    g_assert_cmpuint (second->live->len, ==, 1);
+    live = live_xml (fixture->connection, domain);
+    g_assert_null (strstr (live, extra));
+    g_clear_pointer (&live, g_free);
+    g_assert_false (hangar_domain_get_has_pending_changes (domain));
+  }
+
+  /* The CD-ROM emptied. */
+  {
+    g_autoptr(HangarDomainDoc) base = load_doc (domain);
+    g_autoptr(HangarDomainDoc) edited = hangar_domain_doc_copy (base);
+    g_autoptr(HangarApplyReport) report = NULL;
+    HangarDevice *cdrom = hangar_domain_doc_get_device (edited, HANGAR_DEVICE_DISK, 1);
+
+    g_assert_true (hangar_device_set_string (cdrom, "source-file", NULL, &error));
+    g_assert_no_error (error);
+    report = apply (domain, base, edited);
+    g_assert_cmpuint (report->live->len, ==, 1);
+    g_assert_cmpuint (report->next_boot->len, ==, 0);
+    live = live_xml (fixture->connection, domain);
+    g_assert_null (strstr (live, second_iso));
+    g_clear_pointer (&live, g_free);
+  }
+
+  /* A second vCPU cannot arrive live (none was hot-pluggable): it waits
+   * for the next boot. */
+  {
+    g_autoptr(HangarDomainDoc) base = load_doc (domain);
+    g_autoptr(HangarDomainDoc) edited = hangar_domain_doc_copy (base);
+    g_autoptr(HangarApplyReport) report = NULL;
+
+    g_assert_true (hangar_domain_doc_set_vcpus (edited, 2, &error));
+    g_assert_no_error (error);
+    report = apply (domain, base, edited);
+    g_assert_cmpuint (report->live->len, ==, 0);
+    g_assert_cmpuint (report->next_boot->len, ==, 1);
+    g_assert_cmpstr (g_ptr_array_index (report->next_boot, 0), ==, "/domain/vcpu");
+    g_assert_true (hangar_domain_get_has_pending_changes (domain));
+
+    pending = pending_changes (domain);
+    g_assert_cmpuint (pending->len, ==, 1);
+    g_assert_cmpstr (g_ptr_array_index (pending, 0), ==, "/domain/vcpu");
+    g_clear_pointer (&pending, g_ptr_array_unref);
+    live = live_xml (fixture->connection, domain);
+    g_assert_nonnull (strstr (live, "<vcpu placement='static'>1</vcpu>"));
+    g_clear_pointer (&live, g_free);
+  }
+
+  /* Still pending after a guest reboot (the same QEMU), gone once the
+   * domain restarted. */
+  run_lifecycle (domain, HANGAR_DOMAIN_ACTION_RESET, HANGAR_DOMAIN_STATE_RUNNING);
+  pending = pending_changes (domain);
+  g_assert_cmpuint (pending->len, ==, 1);
+  g_clear_pointer (&pending, g_ptr_array_unref);
+  g_assert_true (hangar_domain_get_has_pending_changes (domain));
+
+  run_lifecycle (domain, HANGAR_DOMAIN_ACTION_FORCE_OFF, HANGAR_DOMAIN_STATE_SHUTOFF);
+  g_assert_false (hangar_domain_get_has_pending_changes (domain));
+  run_lifecycle (domain, HANGAR_DOMAIN_ACTION_START, HANGAR_DOMAIN_STATE_RUNNING);
+  pending = pending_changes (domain);
+  g_assert_cmpuint (pending->len, ==, 0);
+  g_assert_false (hangar_domain_get_has_pending_changes (domain));
+  live = live_xml (fixture->connection, domain);
+  g_assert_nonnull (strstr (live, "<vcpu placement='static'>2</vcpu>"));
+
+  /* The teardown destroys it. */
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -715,6 +1065,8 @@ main (int   argc,
               fixture_set_up, test_cpu_mode, fixture_tear_down);
   g_test_add ("/hangar/embed/seed", Fixture, NULL,
               fixture_set_up, test_seed, fixture_tear_down);
+  g_test_add ("/hangar/embed/live-changes", Fixture, NULL,
+              fixture_set_up, test_live_changes, fixture_tear_down);
 
   ret = g_test_run ();
 

@@ -711,6 +711,9 @@ handle_event (HangarConnection *self,
       hangar_domain_set_persistent (domain, TRUE);
       if (hangar_domain_set_name (domain, event->name))
         resort_domain (self, domain);
+      /* Another program may have changed what the next boot runs. */
+      if (hangar_domain_get_state (domain) != HANGAR_DOMAIN_STATE_SHUTOFF)
+        hangar_domain_load_pending_changes_async (domain, NULL, NULL, NULL);
       break;
 
     case VIR_DOMAIN_EVENT_UNDEFINED:

@@ -20,6 +20,8 @@
 #include "hangar-domain.h"
 #include "hangar-virt-error.h"
 #include "hangar-virt-private.h"
+#include "hangar-xml-diff.h"
+#include "hangar-xml-tree.h"
 
 struct _HangarDomain
 {
@@ -38,6 +40,9 @@ struct _HangarDomain
   gboolean           persistent;
   gboolean           autostart;
   gboolean           has_managed_save;
+  gboolean           has_pending_changes;
+  unsigned           n_applying;  /* applies whose worker has not returned */
+  unsigned           n_applied;   /* applies returned so far */
 };
 
 G_DEFINE_FINAL_TYPE (HangarDomain, hangar_domain, G_TYPE_OBJECT)
@@ -72,6 +77,7 @@ enum {
   PROP_PERSISTENT,
   PROP_AUTOSTART,
   PROP_HAS_MANAGED_SAVE,
+  PROP_HAS_PENDING_CHANGES,
   N_PROPS
 };
 
@@ -85,13 +91,17 @@ typedef struct
   char               *name;
   char               *xml;
   HangarDomainAction  action;
-  unsigned            index;
+  unsigned            index;       /* display, screen; pending changes: applies
+                                    * returned before it started */
   gboolean            inactive;
   gboolean            flag;        /* SET_AUTOSTART's value */
   char               *new_name;    /* RENAME's */
   char              **paths;       /* delete: what to delete after undefining */
   gboolean            local;       /* delete: plain files may be unlinked */
   gboolean            undefined;   /* delete: set by the worker */
+  char               *base_xml;    /* apply: what the editor started from */
+  HangarApplyReport  *report;      /* apply: set by the worker */
+  GPtrArray          *pending;     /* apply, pending changes: set by the worker */
 } TaskData;
 
 static void
@@ -102,6 +112,9 @@ task_data_free (TaskData *data)
   g_free (data->xml);
   g_free (data->new_name);
   g_strfreev (data->paths);
+  g_free (data->base_xml);
+  g_clear_pointer (&data->report, hangar_apply_report_free);
+  g_clear_pointer (&data->pending, g_ptr_array_unref);
   g_free (data);
 }
 
@@ -337,6 +350,10 @@ hangar_domain_get_property (GObject    *object,
       g_value_set_boolean (value, self->has_managed_save);
       break;
 
+    case PROP_HAS_PENDING_CHANGES:
+      g_value_set_boolean (value, self->has_pending_changes);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -379,6 +396,11 @@ hangar_domain_class_init (HangarDomainClass *klass)
 
   properties[PROP_HAS_MANAGED_SAVE] =
     g_param_spec_boolean ("has-managed-save", NULL, NULL,
+                          FALSE,
+                          (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  properties[PROP_HAS_PENDING_CHANGES] =
+    g_param_spec_boolean ("has-pending-changes", NULL, NULL,
                           FALSE,
                           (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
@@ -433,6 +455,21 @@ hangar_domain_set_name (HangarDomain *self,
   return TRUE;
 }
 
+/* Stores a boolean property and notifies when it changed. */
+static void
+set_flag (HangarDomain *self,
+          gboolean     *field,
+          gboolean      value,
+          unsigned      prop)
+{
+  value = !!value;
+  if (*field == value)
+    return;
+
+  *field = value;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
+}
+
 void
 hangar_domain_set_state (HangarDomain      *self,
                          HangarDomainState  state)
@@ -448,21 +485,10 @@ hangar_domain_set_state (HangarDomain      *self,
 
   self->state = state;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
-}
 
-/* Stores a boolean property and notifies when it changed. */
-static void
-set_flag (HangarDomain *self,
-          gboolean     *field,
-          gboolean      value,
-          unsigned      prop)
-{
-  value = !!value;
-  if (*field == value)
-    return;
-
-  *field = value;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
+  /* A guest that stopped starts again from its persistent definition. */
+  if (state == HANGAR_DOMAIN_STATE_SHUTOFF)
+    set_flag (self, &self->has_pending_changes, FALSE, PROP_HAS_PENDING_CHANGES);
 }
 
 void
@@ -614,6 +640,14 @@ hangar_domain_get_has_managed_save (HangarDomain *self)
   g_return_val_if_fail (HANGAR_IS_DOMAIN (self), FALSE);
 
   return self->has_managed_save;
+}
+
+gboolean
+hangar_domain_get_has_pending_changes (HangarDomain *self)
+{
+  g_return_val_if_fail (HANGAR_IS_DOMAIN (self), FALSE);
+
+  return self->has_pending_changes;
 }
 
 
@@ -1358,6 +1392,12 @@ hangar_domain_delete_finish (HangarDomain  *self,
 
 /* The definition */
 
+static GQuark
+loaded_xml_quark (void)
+{
+  return g_quark_from_static_string ("hangar-domain-loaded-xml");
+}
+
 static void
 load_doc_worker (GTask        *task,
                  gpointer      source_object,
@@ -1391,6 +1431,11 @@ load_doc_worker (GTask        *task,
       g_task_return_error (task, error);
       return;
     }
+
+  /* An apply compares libvirt's definition with this text: the document
+   * may be edited in place, the text stays what libvirt said. */
+  if (data->inactive)
+    g_object_set_qdata_full (G_OBJECT (doc), loaded_xml_quark (), g_steal_pointer (&xml), g_free);
 
   g_task_return_pointer (task, g_steal_pointer (&doc), g_object_unref);
 }
@@ -1435,6 +1480,435 @@ hangar_domain_load_doc_finish (HangarDomain  *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+void
+hangar_apply_report_free (HangarApplyReport *report)
+{
+  if (report == NULL)
+    return;
+
+  g_clear_pointer (&report->warnings, g_ptr_array_unref);
+  g_clear_pointer (&report->live, g_ptr_array_unref);
+  g_clear_pointer (&report->next_boot, g_ptr_array_unref);
+  g_clear_object (&report->current);
+  g_clear_pointer (&report->changed, g_ptr_array_unref);
+  g_free (report);
+}
+
+static HangarApplyReport *
+apply_report_new (void)
+{
+  HangarApplyReport *report = g_new0 (HangarApplyReport, 1);
+
+  report->warnings = g_ptr_array_new_with_free_func (g_free);
+  report->live = g_ptr_array_new_with_free_func (g_free);
+  report->next_boot = g_ptr_array_new_with_free_func (g_free);
+
+  return report;
+}
+
+/* Reads one of @dom's definitions and parses it for comparing. */
+static xmlDoc *
+read_definition (virDomainPtr   dom,
+                 const char    *name,
+                 unsigned       flags,
+                 char         **xml_out,
+                 GError       **error)
+{
+  g_autofree char *xml = NULL;
+  xmlDoc *doc;
+
+  xml = virDomainGetXMLDesc (dom, flags);
+  if (xml == NULL)
+    {
+      g_autofree char *what = g_strdup_printf (_("Reading the definition of “%s”"), name);
+
+      hangar_virt_set_error_from_libvirt (error, what);
+      return NULL;
+    }
+
+  doc = hangar_xml_diff_parse (xml, error);
+  if (doc != NULL && xml_out != NULL)
+    *xml_out = g_steal_pointer (&xml);
+
+  return doc;
+}
+
+/* What libvirt writes into a running domain's XML only, or changes there
+ * as the guest runs: left out of the comparison with the persistent
+ * definition. */
+static void
+strip_runtime (xmlNode *node)
+{
+  static const char * const runtime_elements[] = {
+    "alias", "seclabel", "backingStore", "currentMemory", "actual", NULL
+  };
+  static const char * const graphics_attrs[] = { "port", "tlsPort", "websocket", NULL };
+  xmlNode *next;
+
+  if (hangar_xml_diff_device_of (node) == node)
+    {
+      xmlChar *type = xmlGetNoNsProp (node, (const xmlChar *)"type");
+
+      if (xmlStrEqual (node->name, (const xmlChar *)"graphics"))
+        for (unsigned i = 0; graphics_attrs[i] != NULL; i++)
+          xmlUnsetProp (node, (const xmlChar *)graphics_attrs[i]);
+
+      /* A tap's name, a pty's path, a channel's state and a CD-ROM's tray
+       * are allocated or learned while the guest runs. */
+      for (xmlNode *child = node->children; child != NULL; child = next)
+        {
+          next = child->next;
+          if (child->type != XML_ELEMENT_NODE || child->ns != NULL)
+            continue;
+
+          if ((xmlStrEqual (node->name, (const xmlChar *)"interface") &&
+               xmlStrEqual (child->name, (const xmlChar *)"target")) ||
+              (xmlStrEqual (type, (const xmlChar *)"pty") &&
+               xmlStrEqual (child->name, (const xmlChar *)"source")))
+            {
+              xmlUnlinkNode (child);
+              xmlFreeNode (child);
+            }
+          else if (xmlStrEqual (child->name, (const xmlChar *)"target"))
+            {
+              xmlUnsetProp (child, (const xmlChar *)"state");
+              xmlUnsetProp (child, (const xmlChar *)"tray");
+            }
+          else if (xmlStrEqual (child->name, (const xmlChar *)"source"))
+            xmlUnsetProp (child, (const xmlChar *)"index");
+        }
+
+      xmlFree (type);
+    }
+
+  for (xmlNode *child = node->children; child != NULL; child = next)
+    {
+      next = child->next;
+      if (child->type != XML_ELEMENT_NODE)
+        continue;
+
+      if (child->ns == NULL && g_strv_contains (runtime_elements, (const char *)child->name))
+        {
+          xmlUnlinkNode (child);
+          xmlFreeNode (child);
+          continue;
+        }
+
+      strip_runtime (child);
+    }
+}
+
+/* The paths where the running definition differs from the persistent one;
+ * empty when the domain does not run. */
+static GPtrArray *
+read_pending_changes (virDomainPtr   dom,
+                      const char    *name,
+                      GError       **error)
+{
+  g_autoptr(GPtrArray) changes = NULL;
+  xmlDoc *live;
+  xmlDoc *inactive;
+
+  if (virDomainIsActive (dom) != 1)
+    return g_ptr_array_new_with_free_func (g_free);
+
+  /* Both as for a migration: the CPU as the user wrote it rather than
+   * expanded for the running guest, and the same implicit devices left
+   * out on both sides. */
+  live = read_definition (dom, name, VIR_DOMAIN_XML_MIGRATABLE, NULL, error);
+  if (live == NULL)
+    return NULL;
+
+  inactive = read_definition (dom, name, VIR_DOMAIN_XML_INACTIVE | VIR_DOMAIN_XML_MIGRATABLE,
+                              NULL, error);
+  if (inactive == NULL)
+    {
+      xmlFreeDoc (live);
+      return NULL;
+    }
+
+  xmlUnsetProp (xmlDocGetRootElement (live), (const xmlChar *)"id");
+
+  /* The cgroup partition is chosen at start when the definition has none. */
+  if (hangar_xml_find_child (xmlDocGetRootElement (inactive), "resource") == NULL)
+    {
+      xmlNode *resource = hangar_xml_find_child (xmlDocGetRootElement (live), "resource");
+
+      if (resource != NULL)
+        {
+          xmlUnlinkNode (resource);
+          xmlFreeNode (resource);
+        }
+    }
+  strip_runtime (xmlDocGetRootElement (live));
+  strip_runtime (xmlDocGetRootElement (inactive));
+  changes = hangar_xml_diff (xmlDocGetRootElement (inactive), xmlDocGetRootElement (live));
+
+  for (unsigned i = 0; i < changes->len; i++)
+    g_debug ("“%s” runs with an older %s",
+             name, ((HangarXmlChange *)g_ptr_array_index (changes, i))->path);
+
+  xmlFreeDoc (live);
+  xmlFreeDoc (inactive);
+
+  return hangar_xml_diff_paths (changes);
+}
+
+/* Adds a warning for each value of @changes (from the base to the edited
+ * definition) that is not in @readback as written. */
+static void
+check_readback (GPtrArray         *changes,
+                xmlNode           *readback,
+                HangarApplyReport *report)
+{
+  for (unsigned i = 0; i < changes->len; i++)
+    {
+      HangarXmlChange *change = g_ptr_array_index (changes, i);
+      g_autofree char *detail = NULL;
+      xmlNode *kept;
+
+      if (change->kind == HANGAR_XML_CHANGE_REMOVED)
+        continue;
+
+      kept = hangar_xml_diff_counterpart (change->new_node, readback);
+
+      /* libvirt sorts some devices (disks by target): a new one may have
+       * moved among its siblings. */
+      if (change->kind == HANGAR_XML_CHANGE_ADDED && kept != NULL &&
+          !hangar_xml_diff_contains (kept, change->new_node, TRUE, NULL))
+        {
+          for (xmlNode *sibling = kept->parent->children; sibling != NULL; sibling = sibling->next)
+            {
+              if (sibling->type == XML_ELEMENT_NODE &&
+                  xmlStrEqual (sibling->name, change->new_node->name) &&
+                  hangar_xml_diff_contains (sibling, change->new_node, TRUE, NULL))
+                kept = sibling;
+            }
+        }
+
+      if (kept == NULL)
+        g_ptr_array_add (report->warnings,
+                         g_strdup_printf (_("libvirt dropped %s"), change->path));
+      else if (!hangar_xml_diff_contains (kept, change->new_node,
+                                          change->kind == HANGAR_XML_CHANGE_ADDED, &detail))
+        g_ptr_array_add (report->warnings,
+                         g_strdup_printf (_("libvirt changed %s: %s"), change->path, detail));
+    }
+}
+
+/* Whether @path is @prefix or inside it. */
+static gboolean
+path_within (const char *path,
+             const char *prefix)
+{
+  gsize length = strlen (prefix);
+
+  return strncmp (path, prefix, length) == 0 && (path[length] == '\0' || path[length] == '/');
+}
+
+typedef enum
+{
+  LIVE_NONE,
+  LIVE_ATTACH,
+  LIVE_DETACH,
+  LIVE_UPDATE,
+  LIVE_MEMORY,
+} LiveKind;
+
+/* How the changes at @changes[@i] and the following ones about the same
+ * element can reach the running guest; @n is set to how many that is, and
+ * @device to the element they are about: in @edited, or in the base
+ * definition for a removed device. */
+static LiveKind
+classify_live (GPtrArray  *changes,
+               unsigned    i,
+               xmlNode    *edited,
+               unsigned   *n,
+               xmlNode   **device)
+{
+  static const char * const pluggable[] = { "disk", "interface", "hostdev", "redirdev", NULL };
+  HangarXmlChange *change = g_ptr_array_index (changes, i);
+  xmlNode *node = change->new_node != NULL ? change->new_node : change->old_node;
+  g_autofree char *device_path = NULL;
+  g_autofree char *kind = NULL;
+  const char *live_part;
+  gboolean all_within = TRUE;
+  xmlNode *dev;
+
+  *n = 1;
+  *device = NULL;
+
+  if (strcmp (change->path, "/domain/currentMemory") == 0 &&
+      change->kind == HANGAR_XML_CHANGE_MODIFIED)
+    {
+      /* The balloon resizes within <memory>, not with it. */
+      for (unsigned j = 0; j < changes->len; j++)
+        if (path_within (((HangarXmlChange *)g_ptr_array_index (changes, j))->path,
+                         "/domain/memory"))
+          return LIVE_NONE;
+      *device = change->new_node;
+      return LIVE_MEMORY;
+    }
+
+  dev = hangar_xml_diff_device_of (node);
+  if (dev == NULL)
+    return LIVE_NONE;
+
+  if (dev == node)
+    {
+      *device = node;
+      if (change->kind == HANGAR_XML_CHANGE_MODIFIED ||
+          !g_strv_contains (pluggable, (const char *)node->name))
+        return LIVE_NONE;
+
+      /* Only USB devices of the host plug in without a PCI slot. */
+      if (xmlStrEqual (node->name, (const xmlChar *)"hostdev"))
+        {
+          xmlChar *type = xmlGetNoNsProp (node, (const xmlChar *)"type");
+          gboolean usb = xmlStrEqual (type, (const xmlChar *)"usb");
+
+          xmlFree (type);
+          if (!usb)
+            return LIVE_NONE;
+        }
+
+      return change->kind == HANGAR_XML_CHANGE_ADDED ? LIVE_ATTACH : LIVE_DETACH;
+    }
+
+  /* Changes inside one device: all of them must be what can change live. */
+  device_path = g_strndup (change->path,
+                           strstr (change->path, "/devices/") - change->path +
+                           strlen ("/devices/") +
+                           strcspn (strstr (change->path, "/devices/") + strlen ("/devices/"),
+                                    "/"));
+  while (i + *n < changes->len &&
+         path_within (((HangarXmlChange *)g_ptr_array_index (changes, i + *n))->path,
+                      device_path))
+    (*n)++;
+
+  if (xmlStrEqual (dev->name, (const xmlChar *)"interface"))
+    live_part = "link";
+  else if (xmlStrEqual (dev->name, (const xmlChar *)"disk"))
+    {
+      xmlChar *device_attr = xmlGetNoNsProp (dev, (const xmlChar *)"device");
+
+      live_part = xmlStrEqual (device_attr, (const xmlChar *)"cdrom") ||
+                  xmlStrEqual (device_attr, (const xmlChar *)"floppy") ? "source" : NULL;
+      xmlFree (device_attr);
+    }
+  else
+    live_part = NULL;
+
+  for (unsigned j = i; j < i + *n && live_part != NULL; j++)
+    {
+      g_autofree char *part = g_strdup_printf ("%s/%s", device_path, live_part);
+
+      all_within &= path_within (((HangarXmlChange *)g_ptr_array_index (changes, j))->path,
+                                 part);
+    }
+
+  /* The device as edited: a change inside it may be a removal (media
+   * ejected), found in the base definition. */
+  *device = dev->doc == edited->doc ? dev : hangar_xml_diff_counterpart (dev, edited);
+
+  return live_part != NULL && all_within ? LIVE_UPDATE : LIVE_NONE;
+}
+
+/* Brings the running guest up to date with what of @changes can change
+ * live, now that the persistent definition @readback holds them.  What
+ * cannot, or what the hypervisor refused, applies at the next boot. */
+static void
+apply_live (virDomainPtr       dom,
+            const char        *name,
+            GPtrArray         *changes,
+            xmlNode           *edited,
+            xmlNode           *readback,
+            HangarApplyReport *report)
+{
+  const unsigned flags = VIR_DOMAIN_AFFECT_LIVE;
+
+  for (unsigned i = 0; i < changes->len;)
+    {
+      HangarXmlChange *change = g_ptr_array_index (changes, i);
+      g_autofree char *xml = NULL;
+      xmlNode *device = NULL;
+      xmlNode *defined = NULL;
+      LiveKind kind;
+      unsigned n;
+      int ret = -1;
+
+      kind = classify_live (changes, i, edited, &n, &device);
+
+      /* libvirt's own version of the device: with the address it chose,
+       * the same for the guest as for the next boot. */
+      if (device != NULL && device->doc == edited->doc)
+        defined = hangar_xml_diff_counterpart (device, readback);
+      if (kind == LIVE_ATTACH && defined != NULL &&
+          !hangar_xml_diff_contains (defined, device, TRUE, NULL))
+        {
+          for (xmlNode *sibling = defined->parent->children; sibling != NULL;
+               sibling = sibling->next)
+            if (sibling->type == XML_ELEMENT_NODE && xmlStrEqual (sibling->name, device->name) &&
+                hangar_xml_diff_contains (sibling, device, TRUE, NULL))
+              defined = sibling;
+        }
+
+      switch (kind)
+        {
+        case LIVE_ATTACH:
+          xml = hangar_xml_diff_node_to_string (defined != NULL ? defined : device);
+          ret = virDomainAttachDeviceFlags (dom, xml, flags);
+          break;
+
+        case LIVE_DETACH:
+          xml = hangar_xml_diff_node_to_string (device);
+          ret = virDomainDetachDeviceFlags (dom, xml, flags);
+          break;
+
+        case LIVE_UPDATE:
+          if (defined != NULL)
+            {
+              xml = hangar_xml_diff_node_to_string (defined);
+              ret = virDomainUpdateDeviceFlags (dom, xml, flags);
+            }
+          break;
+
+        case LIVE_MEMORY:
+          if (defined != NULL)
+            {
+              xmlChar *text = xmlNodeGetContent (defined);
+
+              /* libvirt writes it back in KiB. */
+              ret = virDomainSetMemoryFlags (dom, g_ascii_strtoull ((const char *)text, NULL, 10),
+                                             flags);
+              xmlFree (text);
+            }
+          break;
+
+        case LIVE_NONE:
+        default:
+          break;
+        }
+
+      if (kind != LIVE_NONE && ret < 0)
+        {
+          g_autoptr(GError) error = NULL;
+          g_autofree char *what = g_strdup_printf (_("Changing %s of the running “%s”"),
+                                                   change->path, name);
+
+          hangar_virt_set_error_from_libvirt (&error, what);
+          g_ptr_array_add (report->warnings,
+                           g_strdup_printf (_("%s. It applies at the next boot."),
+                                            error->message));
+        }
+
+      for (unsigned j = i; j < i + n; j++)
+        g_ptr_array_add (ret == 0 ? report->live : report->next_boot,
+                         g_strdup (((HangarXmlChange *)g_ptr_array_index (changes, j))->path));
+      i += n;
+    }
+}
+
 static void
 apply_worker (GTask        *task,
               gpointer      source_object,
@@ -1442,54 +1916,180 @@ apply_worker (GTask        *task,
               GCancellable *cancellable)
 {
   TaskData *data = task_data;
-  virDomainPtr defined;
+  g_autoptr(GPtrArray) changes = NULL;
+  g_autofree char *current_xml = NULL;
+  g_autofree char *what = NULL;
+  HangarApplyReport *report;
+  xmlDoc *current = NULL;
+  xmlDoc *base = NULL;
+  xmlDoc *edited = NULL;
+  xmlDoc *readback = NULL;
+  virDomainPtr defined = NULL;
+  GError *error = NULL;
 
-  /* virDomainGetConnect () borrows the handle's own connection reference. */
+  what = g_strdup_printf (_("Applying the changes to “%s”"), data->name);
+  report = data->report = apply_report_new ();
+
+  current = read_definition (data->dom, data->name, VIR_DOMAIN_XML_INACTIVE, &current_xml,
+                             &error);
+  if (current == NULL)
+    goto out;
+
+  base = data->base_xml != NULL ? hangar_xml_diff_parse (data->base_xml, &error)
+                                : xmlCopyDoc (current, 1);
+  edited = hangar_xml_diff_parse (data->xml, &error);
+  if (base == NULL || edited == NULL)
+    goto out;
+
+  /* Someone else changed the definition since the editor read it: writing
+   * would silently undo their change. */
+  if (!hangar_xml_diff_equal (base, current))
+    {
+      g_autoptr(GPtrArray) theirs = hangar_xml_diff (xmlDocGetRootElement (base),
+                                                     xmlDocGetRootElement (current));
+
+      report->changed = hangar_xml_diff_paths (theirs);
+      report->current = hangar_domain_doc_new_from_string (current_xml, -1, data->name, &error);
+      if (report->current == NULL)
+        goto out;
+      g_object_set_qdata_full (G_OBJECT (report->current), loaded_xml_quark (),
+                               g_steal_pointer (&current_xml), g_free);
+
+      g_set_error (&error, HANGAR_VIRT_ERROR, HANGAR_VIRT_ERROR_CONFLICT,
+                   _("The definition of “%s” was changed in another program"), data->name);
+      goto out;
+    }
+
+  changes = hangar_xml_diff (xmlDocGetRootElement (base), xmlDocGetRootElement (edited));
+  if (changes->len == 0)
+    goto out;
+
+  /* The persistent definition first, in one write: the running guest then
+   * follows it device by device. */
   defined = virDomainDefineXMLFlags (virDomainGetConnect (data->dom), data->xml,
                                      VIR_DOMAIN_DEFINE_VALIDATE);
   if (defined == NULL)
     {
-      g_autofree char *what = g_strdup_printf (_("Applying the changes to “%s”"),
-                                               data->name);
-      GError *error = NULL;
-
       hangar_virt_set_error_from_libvirt (&error, what);
+      goto out;
+    }
+
+  readback = read_definition (defined, data->name, VIR_DOMAIN_XML_INACTIVE, NULL, &error);
+  if (readback == NULL)
+    goto out;
+
+  check_readback (changes, xmlDocGetRootElement (readback), report);
+
+  if (virDomainIsActive (defined) == 1)
+    {
+      apply_live (defined, data->name, changes, xmlDocGetRootElement (edited),
+                  xmlDocGetRootElement (readback), report);
+      data->pending = read_pending_changes (defined, data->name, NULL);
+    }
+
+out:
+  if (defined != NULL)
+    virDomainFree (defined);
+  g_clear_pointer (&current, xmlFreeDoc);
+  g_clear_pointer (&base, xmlFreeDoc);
+  g_clear_pointer (&edited, xmlFreeDoc);
+  g_clear_pointer (&readback, xmlFreeDoc);
+
+  if (error != NULL)
+    {
+      if (error->domain != HANGAR_VIRT_ERROR || error->code != HANGAR_VIRT_ERROR_CONFLICT)
+        g_clear_pointer (&data->report, hangar_apply_report_free);
       g_task_return_error (task, error);
       return;
     }
 
-  virDomainFree (defined);
   g_task_return_boolean (task, TRUE);
+}
+
+static void
+report_box_free (HangarApplyReport **box)
+{
+  g_clear_pointer (box, hangar_apply_report_free);
+  g_free (box);
+}
+
+static void
+apply_worker_done_cb (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  HangarDomain *self = HANGAR_DOMAIN (object);
+  g_autoptr(GTask) task = user_data;
+  TaskData *data = g_task_get_task_data (G_TASK (result));
+  GError *error = NULL;
+
+  self->n_applying--;
+  self->n_applied++;
+  if (data->pending != NULL)
+    set_flag (self, &self->has_pending_changes, data->pending->len > 0,
+              PROP_HAS_PENDING_CHANGES);
+
+  /* A box, so that the finish function can take the report out. */
+  g_task_set_task_data (task, g_new0 (HangarApplyReport *, 1), (GDestroyNotify)report_box_free);
+  *(HangarApplyReport **)g_task_get_task_data (task) = g_steal_pointer (&data->report);
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  g_task_return_boolean (task, TRUE);
+}
+
+/* The caller's task for a call whose worker runs in an inner task, or
+ * NULL when the connection is closed: the error was then returned. */
+static GTask *
+new_outer_task (HangarDomain        *self,
+                gpointer             source_tag,
+                GCancellable        *cancellable,
+                GAsyncReadyCallback  callback,
+                gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, source_tag);
+
+  if (self->dom == NULL)
+    {
+      g_task_return_new_error (task, HANGAR_VIRT_ERROR, HANGAR_VIRT_ERROR_NOT_CONNECTED,
+                               _("The connection of “%s” is closed"), self->name);
+      return NULL;
+    }
+
+  return g_steal_pointer (&task);
 }
 
 void
 hangar_domain_apply_async (HangarDomain        *self,
-                           HangarDomainDoc     *doc,
+                           HangarDomainDoc     *base,
+                           HangarDomainDoc     *edited,
                            GCancellable        *cancellable,
                            GAsyncReadyCallback  callback,
                            gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
+  g_autoptr(GTask) inner = NULL;
   TaskData *data;
   const char *doc_uuid;
 
   g_return_if_fail (HANGAR_IS_DOMAIN (self));
-  g_return_if_fail (HANGAR_IS_DOMAIN_DOC (doc));
+  g_return_if_fail (base == NULL || HANGAR_IS_DOMAIN_DOC (base));
+  g_return_if_fail (HANGAR_IS_DOMAIN_DOC (edited));
   g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
 
-  task = new_task (self, hangar_domain_apply_async, cancellable, callback, user_data);
-  data = g_task_get_task_data (task);
-
-  if (data->dom == NULL)
-    {
-      g_task_return_new_error (task, HANGAR_VIRT_ERROR, HANGAR_VIRT_ERROR_NOT_CONNECTED,
-                               _("The connection of “%s” is closed"), self->name);
-      return;
-    }
+  task = new_outer_task (self, hangar_domain_apply_async, cancellable, callback, user_data);
+  if (task == NULL)
+    return;
 
   /* Without a matching UUID libvirt would define a second domain instead
    * of changing this one. */
-  doc_uuid = hangar_domain_doc_get_uuid (doc);
+  doc_uuid = hangar_domain_doc_get_uuid (edited);
   if (doc_uuid == NULL || g_ascii_strcasecmp (doc_uuid, self->uuid) != 0)
     {
       g_task_return_new_error (task, HANGAR_VIRT_ERROR, HANGAR_VIRT_ERROR_FAILED,
@@ -1499,23 +2099,129 @@ hangar_domain_apply_async (HangarDomain        *self,
       return;
     }
 
-  /* The document is not thread-safe: serialize it here, it is quick. */
-  data->xml = hangar_domain_doc_to_string (doc);
+  /* Once libvirt has the definition, the entry must learn what is pending
+   * whatever the caller wants: the inner task ignores cancellation. */
+  inner = new_task (self, hangar_domain_apply_async, NULL, apply_worker_done_cb,
+                    g_steal_pointer (&task));
+  data = g_task_get_task_data (inner);
 
-  g_task_run_in_thread (task, apply_worker);
+  /* The documents are not thread-safe: serialize them here, it is quick. */
+  data->xml = hangar_domain_doc_to_string (edited);
+  if (base != NULL)
+    {
+      const char *loaded = g_object_get_qdata (G_OBJECT (base), loaded_xml_quark ());
+
+      data->base_xml = loaded != NULL ? g_strdup (loaded) : hangar_domain_doc_to_string (base);
+    }
+
+  self->n_applying++;
+  g_task_run_in_thread (inner, apply_worker);
 }
 
 gboolean
-hangar_domain_apply_finish (HangarDomain  *self,
-                            GAsyncResult  *result,
-                            GError       **error)
+hangar_domain_apply_finish (HangarDomain        *self,
+                            GAsyncResult        *result,
+                            HangarApplyReport  **report,
+                            GError             **error)
 {
+  gboolean ret;
+
   g_return_val_if_fail (HANGAR_IS_DOMAIN (self), FALSE);
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
                         hangar_domain_apply_async, FALSE);
 
-  return g_task_propagate_boolean (G_TASK (result), error);
+  ret = g_task_propagate_boolean (G_TASK (result), error);
+
+  if (report != NULL)
+    {
+      HangarApplyReport **box = g_task_get_task_data (G_TASK (result));
+
+      *report = box != NULL ? g_steal_pointer (box) : NULL;
+    }
+
+  return ret;
+}
+
+static void
+pending_changes_worker (GTask        *task,
+                        gpointer      source_object,
+                        gpointer      task_data,
+                        GCancellable *cancellable)
+{
+  TaskData *data = task_data;
+  GError *error = NULL;
+
+  data->pending = read_pending_changes (data->dom, data->name, &error);
+  if (data->pending == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  g_task_return_pointer (task, g_ptr_array_ref (data->pending),
+                         (GDestroyNotify)g_ptr_array_unref);
+}
+
+static void
+pending_changes_done_cb (GObject      *object,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  HangarDomain *self = HANGAR_DOMAIN (object);
+  g_autoptr(GTask) task = user_data;
+  TaskData *data = g_task_get_task_data (G_TASK (result));
+  GPtrArray *pending;
+  GError *error = NULL;
+
+  pending = g_task_propagate_pointer (G_TASK (result), &error);
+  if (pending == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  /* An apply under way, or one that returned meanwhile, may have changed
+   * the guest after this call read it: the apply's own result is newer. */
+  if (self->n_applying == 0 && data->index == self->n_applied)
+    set_flag (self, &self->has_pending_changes, pending->len > 0, PROP_HAS_PENDING_CHANGES);
+  g_task_return_pointer (task, pending, (GDestroyNotify)g_ptr_array_unref);
+}
+
+void
+hangar_domain_load_pending_changes_async (HangarDomain        *self,
+                                          GCancellable        *cancellable,
+                                          GAsyncReadyCallback  callback,
+                                          gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GTask) inner = NULL;
+
+  g_return_if_fail (HANGAR_IS_DOMAIN (self));
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  task = new_outer_task (self, hangar_domain_load_pending_changes_async, cancellable,
+                         callback, user_data);
+  if (task == NULL)
+    return;
+
+  inner = new_task (self, hangar_domain_load_pending_changes_async, NULL,
+                    pending_changes_done_cb, g_steal_pointer (&task));
+  ((TaskData *)g_task_get_task_data (inner))->index = self->n_applied;
+  g_task_run_in_thread (inner, pending_changes_worker);
+}
+
+GPtrArray *
+hangar_domain_load_pending_changes_finish (HangarDomain  *self,
+                                           GAsyncResult  *result,
+                                           GError       **error)
+{
+  g_return_val_if_fail (HANGAR_IS_DOMAIN (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
+                        hangar_domain_load_pending_changes_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 

@@ -57,7 +57,7 @@ typedef struct _HangarConnection HangarConnection;
 G_DECLARE_FINAL_TYPE (HangarDomain, hangar_domain, HANGAR, DOMAIN, GObject)
 
 /* Properties: "name", "uuid", "state", "persistent", "autostart",
- * "has-managed-save".  They change on the main context, from libvirt's
+ * "has-managed-save", "has-pending-changes".  They change on the main context, from libvirt's
  * events and from the actions' results. */
 HangarConnection *hangar_domain_get_connection (HangarDomain *self);
 const char       *hangar_domain_get_name       (HangarDomain *self);
@@ -67,6 +67,11 @@ gboolean          hangar_domain_get_persistent (HangarDomain *self);
 gboolean          hangar_domain_get_autostart  (HangarDomain *self);
 /* TRUE when a managed save image waits: starting restores it. */
 gboolean          hangar_domain_get_has_managed_save (HangarDomain *self);
+/* TRUE while the domain runs with a definition older than the persistent
+ * one: an apply wrote changes that take effect at the next boot.  Known
+ * from Hangar's own applies and hangar_domain_load_pending_changes_async
+ * (); FALSE once the domain is shut off. */
+gboolean          hangar_domain_get_has_pending_changes (HangarDomain *self);
 
 /* FALSE with HANGAR_VIRT_ERROR_INVALID_STATE (or NOT_CONNECTED) and a
  * user-visible reason when the last known state forbids @action.  The
@@ -163,15 +168,74 @@ HangarDomainDoc *hangar_domain_load_doc_finish (HangarDomain        *self,
                                                 GAsyncResult        *result,
                                                 GError             **error);
 
-/* Writes @doc as the persistent definition (virDomainDefineXML). */
+/* Applying edits.
+ *
+ * @base is the definition the editor started from: the document
+ * hangar_domain_load_doc_finish () returned for @inactive TRUE (it
+ * remembers the text libvirt gave; a copy is compared by its content).
+ * @edited is a copy of it with the user's edits.  A worker reads the
+ * persistent definition again and compares it with @base in canonical form
+ * (C14N: whitespace between elements, attribute order and comments do not
+ * count).  When they differ, nothing is written and the call fails with
+ * HANGAR_VIRT_ERROR_CONFLICT; the report then holds the definition libvirt
+ * has now and the paths of the elements that changed.  A NULL @base skips
+ * the check and writes @edited over whatever libvirt holds.
+ *
+ * To apply the same edits on top of the new definition, the caller makes
+ * its typed edits again on a copy of the report's @current and applies
+ * that with @current as the base: the model's setters know the dependent
+ * changes (<currentMemory> following <memory>, a refitted topology), which
+ * a merge of XML elements would get wrong.
+ *
+ * On success the definition is read back: every value of an element the
+ * edit touched that libvirt dropped or changed is one of the report's
+ * @warnings.  When the domain runs, what can change live is applied to the
+ * running guest too, after the persistent definition was written: a
+ * CD-ROM or floppy's media (virDomainUpdateDeviceFlags), an interface's
+ * link state, disks, interfaces, host and redirected USB devices added or
+ * removed (virDomainAttachDeviceFlags, virDomainDetachDeviceFlags), and
+ * <currentMemory> through the balloon (virDomainSetMemoryFlags).  Those
+ * paths are the report's @live; everything else, and whatever the
+ * hypervisor refused live (with a warning), is in @next_boot and makes
+ * "has-pending-changes" TRUE. */
+typedef struct
+{
+  GPtrArray       *warnings;   /* char *, user-visible sentences */
+  GPtrArray       *live;       /* char *, element paths */
+  GPtrArray       *next_boot;  /* char *, element paths */
+  HangarDomainDoc *current;    /* CONFLICT only: libvirt's definition now */
+  GPtrArray       *changed;    /* CONFLICT only: its paths that differ from @base */
+} HangarApplyReport;
+
+void     hangar_apply_report_free       (HangarApplyReport   *report);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HangarApplyReport, hangar_apply_report_free)
+
 void     hangar_domain_apply_async      (HangarDomain        *self,
-                                         HangarDomainDoc     *doc,
+                                         HangarDomainDoc     *base,
+                                         HangarDomainDoc     *edited,
                                          GCancellable        *cancellable,
                                          GAsyncReadyCallback  callback,
                                          gpointer             user_data);
+/* @report (may be NULL) is set on success and on
+ * HANGAR_VIRT_ERROR_CONFLICT, else to NULL. */
 gboolean hangar_domain_apply_finish     (HangarDomain        *self,
                                          GAsyncResult        *result,
+                                         HangarApplyReport  **report,
                                          GError             **error);
+
+/* Pending changes: where the persistent definition differs from the
+ * running one, leaving out what libvirt adds to a running domain's XML
+ * only (ids, aliases, allocated ports, <seclabel>, the balloon's current
+ * size, pty paths, backing chains, tap names).  The paths of the differing
+ * elements (char *), empty when the domain is shut off; it also updates
+ * "has-pending-changes". */
+void       hangar_domain_load_pending_changes_async  (HangarDomain        *self,
+                                                      GCancellable        *cancellable,
+                                                      GAsyncReadyCallback  callback,
+                                                      gpointer             user_data);
+GPtrArray *hangar_domain_load_pending_changes_finish (HangarDomain        *self,
+                                                      GAsyncResult        *result,
+                                                      GError             **error);
 
 /* A new connected socket to the domain's @index-th graphics display
  * (virDomainOpenGraphicsFD); the caller owns the descriptor. */
