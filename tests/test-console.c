@@ -37,7 +37,7 @@ static struct
   HangarDomain       *domain;
   GtkWindow          *window;
   HangarConsoleView  *view;
-  HangarSpiceDisplay *display;
+  HangarDisplay *display;
 
   GSocketConnection  *serial;
   GSource            *serial_source;
@@ -377,7 +377,7 @@ shown_image (const char *save_as)
   XImage *ximage;
   Image *image;
 
-  g_assert_true (hangar_spice_display_get_screen_rect (guest.display, &rect));
+  g_assert_true (hangar_display_get_screen_rect (guest.display, &rect));
   display_to_root (rect.origin.x, rect.origin.y, &x, &y);
 
   ximage = XGetImage (xdisplay (), DefaultRootWindow (xdisplay ()), x, y,
@@ -502,9 +502,9 @@ x_move_to_guest (int guest_x,
   double scale;
   int x, y;
 
-  g_assert_true (hangar_spice_display_get_screen_rect (guest.display, &rect));
+  g_assert_true (hangar_display_get_screen_rect (guest.display, &rect));
   scale = rect.size.width /
-          gdk_texture_get_width (hangar_spice_display_get_texture (guest.display));
+          gdk_texture_get_width (hangar_display_get_texture (guest.display));
   display_to_root (rect.origin.x + (guest_x + 0.5) * scale,
                    rect.origin.y + (guest_y + 0.5) * scale, &x, &y);
   XTestFakeMotionEvent (xdisplay (), -1, x, y, CurrentTime);
@@ -531,7 +531,7 @@ focus_display (void)
   graphene_rect_t rect;
   int x, y;
 
-  g_assert_true (hangar_spice_display_get_screen_rect (guest.display, &rect));
+  g_assert_true (hangar_display_get_screen_rect (guest.display, &rect));
   display_to_root (rect.origin.x + rect.size.width - 4, rect.origin.y + rect.size.height - 4,
                    &x, &y);
   XTestFakeMotionEvent (xdisplay (), -1, x, y, CurrentTime);
@@ -644,11 +644,11 @@ undefine_cb (GObject      *source,
 static gboolean
 console_has_frames (gpointer data)
 {
-  HangarSpiceDisplay *display = hangar_console_view_get_display (guest.view);
+  HangarDisplay *display = hangar_console_view_get_display (guest.view);
 
   return hangar_console_view_get_state (guest.view) == HANGAR_CONSOLE_STATE_CONNECTED &&
-         display != NULL && hangar_spice_display_get_frames (display) > 0 &&
-         hangar_spice_display_get_texture (display) != NULL;
+         display != NULL && hangar_display_get_frames (display) > 0 &&
+         hangar_display_get_texture (display) != NULL;
 }
 
 static void
@@ -845,13 +845,13 @@ static void
 test_pointer (void)
 {
   static const int targets[][2] = { { 100, 200 }, { 900, 600 }, { 512, 384 }, { 3, 5 } };
-  GdkTexture *texture = hangar_spice_display_get_texture (guest.display);
+  GdkTexture *texture = hangar_display_get_texture (guest.display);
   int width = gdk_texture_get_width (texture);
   int height = gdk_texture_get_height (texture);
   graphene_rect_t rect;
   EventWait wait = { 0 };
 
-  g_assert_true (hangar_spice_display_get_screen_rect (guest.display, &rect));
+  g_assert_true (hangar_display_get_screen_rect (guest.display, &rect));
   g_test_message ("guest %d×%d shown at %.0f×%.0f", width, height,
                   rect.size.width, rect.size.height);
   /* A test at 1:1 would not see a scaling error. */

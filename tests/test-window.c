@@ -440,14 +440,14 @@ window_console_image (HangarWindow *window,
                       const char   *save_as)
 {
   HangarConsoleView *view = hangar_window_get_console_view (window);
-  HangarSpiceDisplay *display = hangar_console_view_get_display (view);
+  HangarDisplay *display = hangar_console_view_get_display (view);
   g_autoptr(GdkTexture) texture = NULL;
   graphene_rect_t rect;
   graphene_point_t origin;
   double surface_x, surface_y;
 
   g_assert_nonnull (display);
-  g_assert_true (hangar_spice_display_get_screen_rect (display, &rect));
+  g_assert_true (hangar_display_get_screen_rect (display, &rect));
   g_assert_true (gtk_widget_compute_point (GTK_WIDGET (display), GTK_WIDGET (window),
                                            &rect.origin, &origin));
   /* The X window takes in the frame of the client-side decorations. */
@@ -575,10 +575,10 @@ static gboolean
 console_has_frames (gpointer data)
 {
   HangarConsoleView *view = data;
-  HangarSpiceDisplay *display = hangar_console_view_get_display (view);
+  HangarDisplay *display = hangar_console_view_get_display (view);
 
   return hangar_console_view_get_state (view) == HANGAR_CONSOLE_STATE_CONNECTED &&
-         display != NULL && hangar_spice_display_get_frames (display) > 0;
+         display != NULL && hangar_display_get_frames (display) > 0;
 }
 
 typedef struct
@@ -649,7 +649,7 @@ test_import_edit_run (Fixture       *fixture,
   StateWait state_wait;
   ScreenWait screen_wait = { 0 };
   g_autoptr(Image) menu_hidden = NULL;
-  HangarSpiceDisplay *display;
+  HangarDisplay *display;
 
   /* 1. Import: the window lists what would stop the domain from starting
    * on the embedded driver, and offers the fixes. */
@@ -762,7 +762,7 @@ test_import_edit_run (Fixture       *fixture,
     g_autofree char *command = NULL;
     int status = 0;
 
-    g_assert_true (hangar_spice_display_get_screen_rect (HANGAR_SPICE_DISPLAY (display), &rect));
+    g_assert_true (hangar_display_get_screen_rect (HANGAR_DISPLAY (display), &rect));
     g_assert_true (gtk_widget_compute_point (GTK_WIDGET (display), GTK_WIDGET (window),
                                              &GRAPHENE_POINT_INIT (rect.origin.x + rect.size.width / 2,
                                                                    rect.origin.y + rect.size.height / 2),

@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include <linux/input-event-codes.h>
+#include <string.h>
 
 #include "hangar-keymap.h"
 
@@ -213,4 +214,68 @@ hangar_keymap_hardware_to_xt (unsigned hardware_keycode)
     return 0;
 
   return hangar_keymap_evdev_to_xt (hardware_keycode - 8);
+}
+
+unsigned
+hangar_keymap_xt_to_qnum (unsigned xt)
+{
+  if (xt == HANGAR_KEYMAP_XT_PAUSE)
+    return 0xc6;
+
+  if (xt > 0 && xt < 0x80)
+    return xt;
+
+  /* e0 xx: the prefix becomes the high bit. */
+  if ((xt & 0xff00) == 0x100 && (xt & 0xff) > 0 && (xt & 0xff) < 0x80)
+    return 0x80 | (xt & 0x7f);
+
+  return 0;
+}
+
+unsigned
+hangar_keymap_combo_from_name (const char *name,
+                               unsigned    codes[HANGAR_KEYMAP_MAX_COMBO])
+{
+  static const unsigned function_keys[] = {
+    KEY_F1, KEY_F2, KEY_F3, KEY_F4, KEY_F5, KEY_F6,
+    KEY_F7, KEY_F8, KEY_F9, KEY_F10, KEY_F11, KEY_F12,
+  };
+  unsigned last;
+
+  g_return_val_if_fail (codes != NULL, 0);
+
+  if (name == NULL)
+    return 0;
+
+  if (strcmp (name, "print") == 0)
+    {
+      codes[0] = hangar_keymap_evdev_to_xt (KEY_SYSRQ);
+      return 1;
+    }
+
+  if (!g_str_has_prefix (name, "ctrl-alt-"))
+    return 0;
+  name += strlen ("ctrl-alt-");
+
+  if (strcmp (name, "del") == 0)
+    last = KEY_DELETE;
+  else if (strcmp (name, "backspace") == 0)
+    last = KEY_BACKSPACE;
+  else if (name[0] == 'f' && g_ascii_isdigit (name[1]))
+    {
+      char *end = NULL;
+      guint64 n = g_ascii_strtoull (name + 1, &end, 10);
+
+      if (*end != '\0' || n < 1 || n > G_N_ELEMENTS (function_keys))
+        return 0;
+      last = function_keys[n - 1];
+    }
+  else
+    return 0;
+
+  codes[0] = hangar_keymap_evdev_to_xt (KEY_LEFTCTRL);
+  codes[1] = hangar_keymap_evdev_to_xt (KEY_LEFTALT);
+  codes[2] = hangar_keymap_evdev_to_xt (last);
+
+  return 3;
 }

@@ -27,4 +27,20 @@ unsigned hangar_keymap_evdev_to_xt (unsigned evdev);
  * evdev code plus 8. */
 unsigned hangar_keymap_hardware_to_xt (unsigned hardware_keycode);
 
+/* The same code as QEMU's "qnum" numbering, which VNC's extended key
+ * event carries: plain codes as they are, e0-prefixed codes with the high
+ * bit set (0x148 becomes 0xc8), Pause as 0xc6.  Returns 0 for codes that
+ * qnum has no number for. */
+unsigned hangar_keymap_xt_to_qnum     (unsigned xt);
+
+/* Key combinations a user may need to send without pressing them, because
+ * the desktop would take them: "ctrl-alt-del", "ctrl-alt-backspace",
+ * "ctrl-alt-f1" … "ctrl-alt-f12", "print".  Fills @codes (at most
+ * HANGAR_KEYMAP_MAX_COMBO) with the XT codes to press in order and
+ * returns how many, or 0 for an unknown name. */
+#define HANGAR_KEYMAP_MAX_COMBO 4
+
+unsigned hangar_keymap_combo_from_name (const char *name,
+                                        unsigned    codes[HANGAR_KEYMAP_MAX_COMBO]);
+
 G_END_DECLS
