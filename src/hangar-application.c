@@ -12,6 +12,7 @@
 
 #include "hangar-application.h"
 #include "hangar-connection.h"
+#include "hangar-console-window.h"
 #include "hangar-event-loop.h"
 #include "hangar-window.h"
 
@@ -29,6 +30,9 @@ static const GOptionEntry option_entries[] = {
   { "connect", 'c', 0, G_OPTION_ARG_STRING, NULL,
     N_("Open the libvirt connection URI instead of the embedded QEMU driver"),
     N_("URI") },
+  { "console", 0, 0, G_OPTION_ARG_STRING, NULL,
+    N_("Open only the console of the virtual machine NAME, in a window of its own"),
+    N_("NAME") },
   { "version", 0, 0, G_OPTION_ARG_NONE, NULL,
     N_("Print the version and exit"), NULL },
   { NULL }
@@ -72,6 +76,141 @@ present_window_for (HangarApplication *self,
   gtk_window_present (GTK_WINDOW (window));
 }
 
+/* hangar --console NAME: the console window, once the connection lists
+ * the domain.  The command line stays open until then, so that a second
+ * invocation, handed over to this instance, prints its errors and exits
+ * with its status. */
+typedef struct
+{
+  HangarApplication       *self;
+  GApplicationCommandLine *command_line;
+  HangarConnection        *connection;
+  char                    *name;
+  gulong                   state_id;
+} ConsoleRequest;
+
+static void
+console_request_free (ConsoleRequest *request)
+{
+  g_clear_signal_handler (&request->state_id, request->connection);
+  g_application_release (G_APPLICATION (request->self));
+  g_object_unref (request->command_line);
+  g_object_unref (request->connection);
+  g_free (request->name);
+  g_free (request);
+}
+
+static gboolean
+present_console (ConsoleRequest *request)
+{
+  GtkApplication *app = GTK_APPLICATION (request->self);
+  HangarDomain *domain = hangar_connection_lookup_domain (request->connection, request->name);
+  HangarConsoleWindow *window;
+
+  if (domain == NULL)
+    {
+      g_application_command_line_printerr (request->command_line,
+                                           _("No virtual machine named “%s” on %s\n"),
+                                           request->name,
+                                           hangar_connection_get_uri (request->connection));
+      g_application_command_line_set_exit_status (request->command_line, EXIT_FAILURE);
+      return FALSE;
+    }
+
+  window = hangar_console_window_find (app, domain);
+  if (window == NULL)
+    window = hangar_console_window_new (app, domain);
+  gtk_window_present (GTK_WINDOW (window));
+
+  return TRUE;
+}
+
+static void
+console_open_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  ConsoleRequest *request = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!hangar_connection_open_finish (HANGAR_CONNECTION (source), result, &error))
+    {
+      g_application_command_line_printerr (request->command_line, "%s\n", error->message);
+      g_application_command_line_set_exit_status (request->command_line, EXIT_FAILURE);
+    }
+  else
+    {
+      present_console (request);
+    }
+
+  console_request_free (request);
+}
+
+static void
+console_connection_state_cb (HangarConnection *connection,
+                             GParamSpec       *pspec,
+                             ConsoleRequest   *request)
+{
+  /* Another window is opening the connection: wait for it. */
+  switch (hangar_connection_get_state (connection))
+    {
+    case HANGAR_CONNECTION_CONNECTED:
+      present_console (request);
+      console_request_free (request);
+      break;
+
+    case HANGAR_CONNECTION_DISCONNECTED:
+      g_application_command_line_printerr (request->command_line,
+                                           _("Could not connect to %s\n"),
+                                           hangar_connection_get_uri (connection));
+      g_application_command_line_set_exit_status (request->command_line, EXIT_FAILURE);
+      console_request_free (request);
+      break;
+
+    case HANGAR_CONNECTION_CONNECTING:
+    default:
+      break;
+    }
+}
+
+/* Returns the exit status when the answer is known at once; later
+ * answers set it on the command line, which the caller keeps open. */
+static int
+open_console_for (HangarApplication       *self,
+                  GApplicationCommandLine *command_line,
+                  const char              *uri,
+                  const char              *name)
+{
+  ConsoleRequest *request = g_new0 (ConsoleRequest, 1);
+  int status = EXIT_SUCCESS;
+
+  request->self = self;
+  request->command_line = g_object_ref (command_line);
+  request->connection = g_object_ref (ensure_connection (self, uri));
+  request->name = g_strdup (name);
+  g_application_hold (G_APPLICATION (self));
+
+  switch (hangar_connection_get_state (request->connection))
+    {
+    case HANGAR_CONNECTION_CONNECTED:
+      status = present_console (request) ? EXIT_SUCCESS : EXIT_FAILURE;
+      console_request_free (request);
+      break;
+
+    case HANGAR_CONNECTION_CONNECTING:
+      request->state_id = g_signal_connect (request->connection, "notify::state",
+                                            G_CALLBACK (console_connection_state_cb), request);
+      break;
+
+    case HANGAR_CONNECTION_DISCONNECTED:
+    default:
+      hangar_connection_open_async (request->connection, NULL, console_open_cb, request);
+      break;
+    }
+
+  return status;
+}
+
 static int
 hangar_application_command_line (GApplication            *app,
                                  GApplicationCommandLine *command_line)
@@ -80,6 +219,7 @@ hangar_application_command_line (GApplication            *app,
   GVariantDict *options = g_application_command_line_get_options_dict (command_line);
   g_autoptr(GError) error = NULL;
   g_autofree char *uri = NULL;
+  g_autofree char *console = NULL;
 
   if (!g_variant_dict_lookup (options, "connect", "s", &uri))
     {
@@ -92,6 +232,9 @@ hangar_application_command_line (GApplication            *app,
           return EXIT_FAILURE;
         }
     }
+
+  if (g_variant_dict_lookup (options, "console", "s", &console))
+    return open_console_for (self, command_line, uri, console);
 
   present_window_for (self, uri);
 

@@ -13,6 +13,7 @@
 #include <signal.h>
 #include <string.h>
 
+#include "hangar-console-window.h"
 #include "hangar-delete-dialog.h"
 #include "hangar-domain-row.h"
 #include "hangar-virt-error.h"
@@ -153,6 +154,7 @@ update_actions (HangarWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.import", connected);
   update_lifecycle_actions (self);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.apply", have && modified);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.open-console", have);
 
   /* Start and Shut Down take turns in one place in the header bar. */
   gtk_widget_set_visible (self->start_button,
@@ -1058,6 +1060,26 @@ hangar_window_set_property (GObject      *object,
     }
 }
 
+/* The selected domain's console in a window of its own; the one it has
+ * already, if any. */
+static void
+open_console_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  HangarWindow *self = HANGAR_WINDOW (widget);
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+  HangarConsoleWindow *window = NULL;
+
+  g_return_if_fail (self->selected != NULL);
+
+  if (app != NULL)
+    window = hangar_console_window_find (app, self->selected);
+  if (window == NULL)
+    window = hangar_console_window_new (app, self->selected);
+  gtk_window_present (GTK_WINDOW (window));
+}
+
 static void
 hangar_window_class_init (HangarWindowClass *klass)
 {
@@ -1113,6 +1135,7 @@ hangar_window_class_init (HangarWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.apply", NULL, apply_action);
   gtk_widget_class_install_action (widget_class, "win.reconnect", NULL, reconnect_action);
   gtk_widget_class_install_action (widget_class, "win.back", NULL, back_action);
+  gtk_widget_class_install_action (widget_class, "win.open-console", NULL, open_console_action);
 }
 
 static void

@@ -43,6 +43,9 @@ hangar_clipboard_from_guest (const guint8 *data,
 
   g_return_val_if_fail (data != NULL || length == 0, NULL);
 
+  if (length == 0)
+    return g_strdup ("");
+
   /* A C string ends at its NUL, and agents count the NUL in. */
   nul = length > 0 ? memchr (data, '\0', length) : NULL;
   if (nul != NULL)

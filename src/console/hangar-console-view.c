@@ -979,14 +979,82 @@ send_keys_cb (GSimpleAction *action,
 }
 
 static void
+screenshot_written_cb (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  if (g_file_replace_contents_finish (G_FILE (source), result, NULL, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+save_texture_async (HangarConsoleView   *self,
+                    GdkTexture          *texture,
+                    GFile               *file,
+                    GCancellable        *cancellable,
+                    GAsyncReadyCallback  callback,
+                    gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  g_autoptr(GBytes) png = NULL;
+
+  g_task_set_source_tag (task, hangar_console_view_save_screenshot_async);
+
+  if (texture == NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                               _("The console shows no picture to save"));
+      g_object_unref (task);
+      return;
+    }
+
+  /* Encoding a screen is a few milliseconds; writing it may be slow. */
+  png = gdk_texture_save_to_png_bytes (texture);
+  g_file_replace_contents_bytes_async (file, png, NULL, FALSE,
+                                       G_FILE_CREATE_REPLACE_DESTINATION, cancellable,
+                                       screenshot_written_cb, task);
+}
+
+void
+hangar_console_view_save_screenshot_async (HangarConsoleView   *self,
+                                           GFile               *file,
+                                           GCancellable        *cancellable,
+                                           GAsyncReadyCallback  callback,
+                                           gpointer             user_data)
+{
+  g_return_if_fail (HANGAR_IS_CONSOLE_VIEW (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  save_texture_async (self, shown_graphics (self) != NULL
+                            ? hangar_display_get_texture (self->display) : NULL,
+                      file, cancellable, callback, user_data);
+}
+
+gboolean
+hangar_console_view_save_screenshot_finish (HangarConsoleView  *self,
+                                            GAsyncResult       *result,
+                                            GError            **error)
+{
+  g_return_val_if_fail (HANGAR_IS_CONSOLE_VIEW (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
 screenshot_saved_cb (GObject      *source,
                      GAsyncResult *result,
                      gpointer      user_data)
 {
-  g_autoptr(HangarConsoleView) self = user_data;
+  HangarConsoleView *self = HANGAR_CONSOLE_VIEW (source);
   g_autoptr(GError) error = NULL;
 
-  if (!g_file_replace_contents_finish (G_FILE (source), result, NULL, &error) &&
+  if (!hangar_console_view_save_screenshot_finish (self, result, &error) &&
       !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
       GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
@@ -1005,15 +1073,12 @@ screenshot_response_cb (GtkNativeDialog   *chooser,
                         HangarConsoleView *self)
 {
   g_autoptr(GFile) file = NULL;
-  g_autoptr(GBytes) png = NULL;
   GdkTexture *texture = g_object_get_data (G_OBJECT (chooser), "hangar-texture");
 
-  if (response == GTK_RESPONSE_ACCEPT && texture != NULL)
+  if (response == GTK_RESPONSE_ACCEPT)
     {
       file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-      png = gdk_texture_save_to_png_bytes (texture);
-      g_file_replace_contents_bytes_async (file, png, NULL, FALSE, G_FILE_CREATE_REPLACE_DESTINATION,
-                                           NULL, screenshot_saved_cb, g_object_ref (self));
+      save_texture_async (self, texture, file, NULL, screenshot_saved_cb, NULL);
     }
 
   g_object_unref (chooser);
@@ -1242,6 +1307,26 @@ usb_button_update (GtkWidget         *button,
   gtk_widget_set_visible (button, manager != NULL);
 }
 
+/* Keys, USB and zoom are for graphical consoles only. */
+static void
+graphics_button_update (GtkWidget         *button,
+                        GParamSpec        *pspec,
+                        HangarConsoleView *self)
+{
+  Console *console = current_console (self);
+
+  gtk_widget_set_visible (button, console == NULL || console->kind == CONSOLE_GRAPHICS);
+}
+
+static void
+follow_console_kind (HangarConsoleView *self,
+                     GtkWidget         *button)
+{
+  g_signal_connect_object (self, "notify::state", G_CALLBACK (graphics_button_update), button,
+                           G_CONNECT_SWAPPED);
+  graphics_button_update (button, NULL, self);
+}
+
 GtkWidget *
 hangar_console_view_create_toolbar (HangarConsoleView *self)
 {
@@ -1269,6 +1354,7 @@ hangar_console_view_create_toolbar (HangarConsoleView *self)
 
   button = menu_button ("input-keyboard-symbolic", _("Send Keys"), keys);
   gtk_box_append (GTK_BOX (box), button);
+  follow_console_kind (self, button);
 
   button = gtk_button_new_from_icon_name ("camera-photo-symbolic");
   gtk_widget_set_tooltip_text (button, _("Save Screenshot"));
@@ -1286,6 +1372,7 @@ hangar_console_view_create_toolbar (HangarConsoleView *self)
 
   button = menu_button ("zoom-fit-best-symbolic", _("View"), view);
   gtk_box_append (GTK_BOX (box), button);
+  follow_console_kind (self, button);
 
   return box;
 }

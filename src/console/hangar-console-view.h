@@ -70,6 +70,17 @@ HangarDisplay       *hangar_console_view_get_display     (HangarConsoleView *sel
 /* The terminal while a serial console shows, else NULL. */
 HangarSerialConsole *hangar_console_view_get_serial      (HangarConsoleView *self);
 
+/* Saves the guest's screen as it is now to @file, as PNG (what
+ * console.screenshot does once the user chose a file). */
+void                 hangar_console_view_save_screenshot_async  (HangarConsoleView   *self,
+                                                                 GFile               *file,
+                                                                 GCancellable        *cancellable,
+                                                                 GAsyncReadyCallback  callback,
+                                                                 gpointer             user_data);
+gboolean             hangar_console_view_save_screenshot_finish (HangarConsoleView   *self,
+                                                                 GAsyncResult        *result,
+                                                                 GError             **error);
+
 /* Answers the password prompt (HANGAR_CONSOLE_STATE_NEEDS_PASSWORD). */
 void                 hangar_console_view_submit_password (HangarConsoleView *self,
                                                           const char        *password);

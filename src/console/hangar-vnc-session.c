@@ -82,8 +82,9 @@ static void
 initialized_cb (VncConnection    *connection,
                 HangarVncSession *self)
 {
+  /* Lossless encodings only: a console that blurs text is no use, and a
+   * screenshot must be what the guest shows. */
   gint32 encodings[] = {
-    VNC_CONNECTION_ENCODING_TIGHT_JPEG5,
     VNC_CONNECTION_ENCODING_ZRLE,
     VNC_CONNECTION_ENCODING_HEXTILE,
     VNC_CONNECTION_ENCODING_TIGHT,
@@ -144,6 +145,11 @@ framebuffer_update_cb (VncConnection    *connection,
                        HangarVncSession *self)
 {
   hangar_display_session_invalidate (HANGAR_DISPLAY_SESSION (self), x, y, width, height);
+
+  /* RFB sends updates only when asked: ask for the next changes.  The
+   * server keeps the request until something changes, and sends one
+   * update for several requests. */
+  vnc_connection_framebuffer_update_request (connection, TRUE, 0, 0, self->width, self->height);
 }
 
 static void
