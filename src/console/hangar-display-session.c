@@ -274,14 +274,16 @@ hangar_display_session_get_cursor_position (HangarDisplaySession *self,
   return priv->cursor_position_known;
 }
 
-/* Input: nothing goes out of a session that is not connected. */
+/* Input: nothing goes out of a session that was closed or failed.  A
+ * session between two screens (a guest changing its mode) still takes
+ * keys: each protocol knows when its input channel is open. */
 
 static gboolean
 can_send (HangarDisplaySession *self)
 {
   HangarDisplaySessionPrivate *priv = hangar_display_session_get_instance_private (self);
 
-  return priv->connected && !priv->closed;
+  return !priv->closed && priv->error == NULL;
 }
 
 void

@@ -342,6 +342,12 @@ new_connection (HangarVncSession *self,
 
 /* HangarDisplaySession */
 
+static gboolean
+ready (HangarVncSession *self)
+{
+  return self->connection != NULL && vnc_connection_is_initialized (self->connection);
+}
+
 static void
 hangar_vnc_session_send_key (HangarDisplaySession *session,
                              unsigned              xt,
@@ -349,6 +355,9 @@ hangar_vnc_session_send_key (HangarDisplaySession *session,
                              gboolean              press)
 {
   HangarVncSession *self = HANGAR_VNC_SESSION (session);
+
+  if (!ready (self))
+    return;
 
   /* With QEMU's extended key events the scancode counts and the keysym
    * is a hint; without them, only the keysym goes. */
@@ -370,6 +379,9 @@ hangar_vnc_session_send_position (HangarDisplaySession *session,
 {
   HangarVncSession *self = HANGAR_VNC_SESSION (session);
 
+  if (!ready (self))
+    return;
+
   vnc_connection_pointer_event (self->connection, vnc_mask (buttons),
                                 CLAMP (x, 0, G_MAXUINT16), CLAMP (y, 0, G_MAXUINT16));
 }
@@ -381,6 +393,9 @@ hangar_vnc_session_send_motion (HangarDisplaySession *session,
                                 unsigned              buttons)
 {
   HangarVncSession *self = HANGAR_VNC_SESSION (session);
+
+  if (!ready (self))
+    return;
 
   vnc_connection_pointer_event (self->connection, vnc_mask (buttons),
                                 CLAMP (RELATIVE_ORIGIN + dx, 0, G_MAXUINT16),
@@ -395,6 +410,9 @@ hangar_vnc_session_send_button (HangarDisplaySession *session,
 {
   HangarVncSession *self = HANGAR_VNC_SESSION (session);
   int x, y;
+
+  if (!ready (self))
+    return;
 
   /* RFB has no button event: a pointer event with the new mask, at the
    * last position (or no motion, in relative mode). */
@@ -419,6 +437,9 @@ hangar_vnc_session_request_size (HangarDisplaySession *session,
 {
   HangarVncSession *self = HANGAR_VNC_SESSION (session);
 
+  if (!ready (self))
+    return FALSE;
+
   return vnc_connection_set_size (self->connection, width, height) ==
          VNC_CONNECTION_RESIZE_STATUS_OK;
 }
@@ -430,6 +451,9 @@ hangar_vnc_session_offer_clipboard (HangarDisplaySession *session,
   HangarVncSession *self = HANGAR_VNC_SESSION (session);
   g_autofree char *latin1 = NULL;
   gsize length = 0;
+
+  if (!ready (self))
+    return;
 
   /* RFB has no way to say the clipboard is empty. */
   if (text == NULL)
