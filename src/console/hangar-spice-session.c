@@ -605,15 +605,17 @@ drop_session (HangarSpiceSession *self)
   g_list_foreach (channels, forget_channel, self);
   g_list_free (channels);
 
+  /* Our references to the channels go before the session's last one: a
+   * channel that outlived its session would reach for it when it goes. */
   g_clear_object (&self->audio);
   spice_session_disconnect (session);
-  g_object_unref (session);
-
   g_hash_table_remove_all (self->fd_requests);
   g_clear_object (&self->main_channel);
   g_clear_object (&self->display_channel);
   g_clear_object (&self->inputs_channel);
   g_clear_object (&self->cursor_channel);
+  g_object_unref (session);
+
   self->surface_data = NULL;
   self->main_opened = FALSE;
   self->inputs_opened = FALSE;
