@@ -771,6 +771,8 @@ key_pressed_cb (GtkEventControllerKey *controller,
   if (xt == XT_PRINT && (key_is_pressed (self, XT_LEFT_ALT) || key_is_pressed (self, XT_RIGHT_ALT)))
     xt = XT_SYSRQ;
 
+  g_debug ("Key %u down: 0x%x", keycode, xt);
+
   /* A held key repeats with more presses and no release, as a PC keyboard
    * does. */
   send_key (self, xt, keyval, TRUE);

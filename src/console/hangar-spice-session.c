@@ -49,6 +49,7 @@ struct _HangarSpiceSession
   gboolean               playback_open;
   gboolean               main_opened;
   gboolean               inputs_opened;
+  gboolean               inputs_failed;
 };
 
 G_DEFINE_FINAL_TYPE (HangarSpiceSession, hangar_spice_session, HANGAR_TYPE_DISPLAY_SESSION)
@@ -75,12 +76,17 @@ pixels_from_spice (int format)
     }
 }
 
+/* Connected: the screen shows and the keyboard and pointer reach the
+ * guest, so that nothing typed at once is lost.  A guest whose input
+ * channel failed still shows its screen. */
 static void
 update_connected (HangarSpiceSession *self)
 {
+  gboolean inputs = self->inputs_opened || self->inputs_failed || self->inputs_channel == NULL;
+
   hangar_display_session_set_connected (HANGAR_DISPLAY_SESSION (self),
-                                        self->main_opened &&
-                                        self->surface_data != NULL);
+                                        self->main_opened && self->surface_data != NULL &&
+                                        inputs);
 }
 
 static void
@@ -372,7 +378,11 @@ channel_event_cb (SpiceChannel       *channel,
     return;
 
   if (SPICE_IS_INPUTS_CHANNEL (channel))
-    self->inputs_opened = FALSE;
+    {
+      self->inputs_opened = FALSE;
+      self->inputs_failed = TRUE;
+      update_connected (self);
+    }
   if (SPICE_IS_PLAYBACK_CHANNEL (channel))
     self->playback_open = FALSE;
 
@@ -590,6 +600,26 @@ clear_fd_request (HangarSpiceSession *self)
     destroy (data);
 }
 
+/* A disconnected session winds its channels down from idle callbacks
+ * and their coroutines, and a channel that outlives its session reaches
+ * for it; spice-client-glib says when a channel goes, not when it is
+ * gone.  The session is kept a while after it was left. */
+#define SESSION_LINGER_S 10
+
+static gboolean
+release_session_cb (gpointer data)
+{
+  g_object_unref (data);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+linger (SpiceSession *session)
+{
+  g_timeout_add_seconds (SESSION_LINGER_S, release_session_cb, session);
+}
+
 static void
 drop_session (HangarSpiceSession *self)
 {
@@ -614,11 +644,12 @@ drop_session (HangarSpiceSession *self)
   g_clear_object (&self->display_channel);
   g_clear_object (&self->inputs_channel);
   g_clear_object (&self->cursor_channel);
-  g_object_unref (session);
+  linger (session);
 
   self->surface_data = NULL;
   self->main_opened = FALSE;
   self->inputs_opened = FALSE;
+  self->inputs_failed = FALSE;
   self->playback_open = FALSE;
   self->n_usb_channels = 0;
 }
