@@ -1043,11 +1043,10 @@ set_graphics_value (HangarDevice       *self,
     {
       if (value == NULL)
         {
-          xmlNode *listen = hangar_xml_find_child (self->node, "listen");
-
-          if (listen != NULL)
-            hangar_xml_remove_node (listen);
-          hangar_xml_unset_attr (self->node, "listen");
+          /* No listening settings at all: libvirt's defaults. */
+          remove_known (self->node,
+                        (const char * const []) { "listen", NULL },
+                        (const char * const []) { "listen", NULL });
         }
       else
         {
@@ -1340,6 +1339,15 @@ set_value (HangarDevice       *self,
 {
   g_autoptr(HangarEditScope) scope = hangar_domain_doc_begin_edit (self->doc);
   gboolean is_type = g_str_equal (field->name, "type");
+
+  /* The element's own text: without it the element means nothing. */
+  if (*field->path == '\0' && value == NULL)
+    {
+      g_set_error (error, HANGAR_MODEL_ERROR, HANGAR_MODEL_ERROR_INVALID,
+                   _("The <%s> element cannot be left empty: remove the "
+                     "device instead"), hangar_device_get_element_name (self));
+      return FALSE;
+    }
 
   if (g_str_equal (field->name, "boot-order") && value != NULL)
     remove_os_boot (self);
