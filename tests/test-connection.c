@@ -18,6 +18,7 @@
 #include "hangar-domain-doc.h"
 #include "hangar-event-loop.h"
 #include "hangar-start-check.h"
+#include "hangar-stats-sampler.h"
 #include "hangar-virt-error.h"
 
 /* libvirt's test driver, in process.  Its "default" host is shared by all
@@ -1340,6 +1341,149 @@ test_delete_with_storage (void)
   finish_connection (g_steal_pointer (&connection));
 }
 
+/* Statistics: one bulk call per interval for every watched domain */
+
+#define STATS_DOMAIN_XML \
+  "<domain type='test'>\n" \
+  "  <name>hangar-stats-%u</name>\n" \
+  "  <memory unit='KiB'>131072</memory>\n" \
+  "  <vcpu>1</vcpu>\n" \
+  "  <os>\n" \
+  "    <type arch='x86_64'>hvm</type>\n" \
+  "  </os>\n" \
+  "</domain>\n"
+
+static void
+count_samples_cb (HangarDomain *domain,
+                  GParamSpec   *pspec,
+                  unsigned     *count)
+{
+  if (hangar_domain_get_stats (domain) != NULL)
+    (*count)++;
+}
+
+typedef struct
+{
+  unsigned *count;
+  unsigned  wanted;
+} CountWait;
+
+static gboolean
+count_reached (gpointer data)
+{
+  CountWait *wait = data;
+
+  return *wait->count >= wait->wanted;
+}
+
+static void
+wait_for_samples (unsigned *count,
+                  unsigned  more)
+{
+  CountWait wait = { count, *count + more };
+
+  wait_until (count_reached, &wait, "statistics samples");
+}
+
+static void
+test_stats (void)
+{
+  g_autoptr(HangarConnection) connection = NULL;
+  g_autoptr(GError) error = NULL;
+  HangarStatsSampler *sampler;
+  HangarDomain *domains[3];
+  virDomainPtr doms[3] = { NULL, };
+  unsigned samples[3] = { 0, };
+  const HangarDomainStats *stats;
+  guint64 calls;
+  unsigned before;
+
+  connection = open_connection ();
+  sampler = hangar_connection_get_stats_sampler (connection);
+  g_assert_nonnull (sampler);
+  g_assert_cmpuint (hangar_stats_sampler_get_interval (sampler), ==,
+                    HANGAR_STATS_DEFAULT_INTERVAL_MS);
+  hangar_stats_sampler_set_interval (sampler, 50);
+
+  /* Three running domains, started elsewhere. */
+  for (unsigned i = 0; i < G_N_ELEMENTS (doms); i++)
+    {
+      g_autofree char *xml = g_strdup_printf (STATS_DOMAIN_XML, i);
+      g_autofree char *name = g_strdup_printf ("hangar-stats-%u", i);
+
+      doms[i] = virDomainCreateXML (outside, xml, 0);
+      g_assert_nonnull (doms[i]);
+      wait_for_listing (connection, name, TRUE);
+      domains[i] = hangar_connection_lookup_domain (connection, name);
+      wait_for_state (domains[i], HANGAR_DOMAIN_STATE_RUNNING);
+      g_signal_connect (domains[i], "notify::stats", G_CALLBACK (count_samples_cb), &samples[i]);
+    }
+
+  /* Nothing is sampled before anyone watches. */
+  g_assert_cmpuint (hangar_stats_sampler_get_n_calls (sampler), ==, 0);
+  g_assert_null (hangar_domain_get_stats (domains[0]));
+
+  for (unsigned i = 0; i < G_N_ELEMENTS (doms); i++)
+    hangar_domain_watch_stats (domains[i]);
+  /* Watched twice: still sampled once per call. */
+  hangar_domain_watch_stats (domains[0]);
+
+  wait_for_samples (&samples[0], 4);
+  calls = hangar_stats_sampler_get_n_calls (sampler);
+
+  /* Each call brought a sample of every domain: one call for all of
+   * them, not one each (a call may be on its way). */
+  g_assert_cmpuint (samples[1], ==, samples[0]);
+  g_assert_cmpuint (samples[2], ==, samples[0]);
+  g_assert_cmpuint (calls, >=, samples[0]);
+  g_assert_cmpuint (calls, <=, samples[0] + 1);
+
+  /* The test driver reports the state alone: nothing to show but that
+   * it was sampled. */
+  stats = hangar_domain_get_stats (domains[1]);
+  g_assert_nonnull (stats);
+  g_assert_cmpfloat (stats->cpu_percent, <, 0);
+  g_assert_cmpfloat (stats->disk_read_rate, <, 0);
+  g_assert_cmpfloat (stats->net_rx_rate, <, 0);
+  g_assert_cmpuint (stats->memory_kib, ==, 0);
+  {
+    unsigned n;
+    const HangarDomainStats *history = hangar_domain_get_stats_history (domains[1], &n);
+
+    g_assert_cmpuint (n, ==, samples[1]);
+    for (unsigned i = 1; i < n; i++)
+      g_assert_cmpint (history[i - 1].time, <, history[i].time);
+  }
+
+  /* No longer watched: no more samples, while the others go on. */
+  hangar_domain_unwatch_stats (domains[1]);
+  before = samples[1];
+  wait_for_samples (&samples[2], 3);
+  g_assert_cmpuint (samples[1], ==, before);
+
+  /* Stopped: its samples go; they were of a guest that is no more. */
+  g_assert_nonnull (hangar_domain_get_stats (domains[2]));
+  g_assert_true (run_action (domains[2], FORCE_OFF, &error));
+  g_assert_no_error (error);
+  wait_for_state (domains[2], HANGAR_DOMAIN_STATE_SHUTOFF);
+  g_assert_null (hangar_domain_get_stats (domains[2]));
+  g_clear_pointer (&doms[2], virDomainFree);
+
+  hangar_domain_unwatch_stats (domains[0]);
+  hangar_domain_unwatch_stats (domains[0]);
+  hangar_domain_unwatch_stats (domains[2]);
+
+  for (unsigned i = 0; i < 2; i++)
+    {
+      g_assert_cmpint (virDomainDestroy (doms[i]), ==, 0);
+      virDomainFree (doms[i]);
+    }
+  wait_for_listing (connection, "hangar-stats-0", FALSE);
+  wait_for_listing (connection, "hangar-stats-1", FALSE);
+
+  finish_connection (g_steal_pointer (&connection));
+}
+
 static void
 test_close (void)
 {
@@ -1404,6 +1548,7 @@ main (int   argc,
   g_test_add_func ("/hangar/connection/start-check-network", test_start_check_network);
   g_test_add_func ("/hangar/connection/lifecycle", test_lifecycle);
   g_test_add_func ("/hangar/connection/delete-with-storage", test_delete_with_storage);
+  g_test_add_func ("/hangar/connection/stats", test_stats);
   g_test_add_func ("/hangar/connection/close", test_close);
 
   ret = g_test_run ();

@@ -18,6 +18,7 @@
 
 #include "hangar-connection.h"
 #include "hangar-event-loop.h"
+#include "hangar-stats-sampler.h"
 #include "hangar-virt-error.h"
 #include "hangar-virt-private.h"
 
@@ -75,6 +76,7 @@ struct _HangarConnection
   GHashTable            *lookups;    /* uuid → Lookup, workers in flight */
   GQueue                 early_events;
   EventSink             *sink;
+  HangarStatsSampler    *stats_sampler;
 
   /* Shared with worker threads, under @lock */
   GMutex                 lock;
@@ -836,6 +838,10 @@ hangar_connection_dispose (GObject *object)
 
   drop_session (self);
 
+  if (self->stats_sampler != NULL)
+    g_object_run_dispose (G_OBJECT (self->stats_sampler));
+  g_clear_object (&self->stats_sampler);
+
   g_hash_table_remove_all (self->by_uuid);
   if (self->domains != NULL)
     g_list_store_remove_all (self->domains);
@@ -947,6 +953,7 @@ hangar_connection_init (HangarConnection *self)
                                       g_free, (GDestroyNotify)caps_free);
   g_queue_init (&self->early_events);
   self->lifecycle_id = -1;
+  self->stats_sampler = hangar_stats_sampler_new (self);
 }
 
 HangarConnection *
@@ -1029,6 +1036,14 @@ hangar_connection_is_local (HangarConnection *self)
     return FALSE;
 
   return TRUE;
+}
+
+HangarStatsSampler *
+hangar_connection_get_stats_sampler (HangarConnection *self)
+{
+  g_return_val_if_fail (HANGAR_IS_CONNECTION (self), NULL);
+
+  return self->stats_sampler;
 }
 
 virConnectPtr
