@@ -18,11 +18,13 @@
 #include <net/if.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <utime.h>
 
 #include <libvirt/libvirt.h>
 
+#include "hangar-clone.h"
 #include "hangar-connection.h"
 #include "hangar-domain.h"
 #include "hangar-domain-doc.h"
@@ -761,6 +763,22 @@ with_dir (const char *text,
   return g_string_free (string, FALSE);
 }
 
+static HangarClonePlan *
+load_plan_for (HangarDomain *domain)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  HangarClonePlan *plan;
+  GAsyncResult *slot = NULL;
+
+  hangar_clone_plan_load_async (domain, NULL, store_result_cb, &slot);
+  result = wait_for_result (&slot);
+  plan = hangar_clone_plan_load_finish (result, &error);
+  g_assert_no_error (error);
+
+  return plan;
+}
+
 /* Defines @text with @dir for its @DIR@ placeholders. */
 static HangarDomain *
 define_in (HangarConnection *connection,
@@ -1274,6 +1292,152 @@ test_stats (Fixture       *fixture,
   hangar_stats_sampler_set_interval (sampler, HANGAR_STATS_DEFAULT_INTERVAL_MS);
 }
 
+/* UEFI with its variables in a file of the test's, and a qcow2 disk. */
+#define EFI_DOMAIN_XML \
+  "<domain type='qemu'>\n" \
+  "  <name>hangar-efi</name>\n" \
+  "  <memory unit='MiB'>128</memory>\n" \
+  "  <vcpu placement='static'>1</vcpu>\n" \
+  "  <os>\n" \
+  "    <type arch='x86_64' machine='pc'>hvm</type>\n" \
+  "    <loader readonly='yes' type='pflash'>/usr/share/OVMF/OVMF_CODE.fd</loader>\n" \
+  "    <nvram template='/usr/share/OVMF/OVMF_VARS.fd'>@DIR@/hangar-efi_VARS.fd</nvram>\n" \
+  "  </os>\n" \
+  "  <features>\n" \
+  "    <acpi/>\n" \
+  "  </features>\n" \
+  "  <devices>\n" \
+  "    <disk type='file' device='disk'>\n" \
+  "      <driver name='qemu' type='qcow2'/>\n" \
+  "      <source file='@DIR@/hangar-efi.qcow2'/>\n" \
+  "      <target dev='vda' bus='virtio'/>\n" \
+  "    </disk>\n" \
+  "    <interface type='user'>\n" \
+  "      <mac address='52:54:00:4a:11:99'/>\n" \
+  "      <model type='e1000'/>\n" \
+  "    </interface>\n" \
+  "  </devices>\n" \
+  "</domain>\n"
+
+static int
+run_qemu_img (const char * const *argv,
+              char              **output)
+{
+  g_autoptr(GError) error = NULL;
+  int status = -1;
+
+  g_spawn_sync (NULL, (char **)argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL,
+                output, NULL, &status, &error);
+  g_assert_no_error (error);
+
+  return WIFEXITED (status) ? WEXITSTATUS (status) : -1;
+}
+
+static void
+test_clone (Fixture       *fixture,
+            gconstpointer  data)
+{
+  g_autoptr(HangarDomain) domain = NULL;
+  g_autoptr(HangarDomain) clone = NULL;
+  g_autoptr(HangarClonePlan) plan = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *disk = NULL;
+  g_autofree char *disk_copy = NULL;
+  g_autofree char *vars = NULL;
+  g_autofree char *vars_copy = NULL;
+  g_autofree char *vars_text = NULL;
+  g_autofree char *copy_text = NULL;
+  g_autofree char *info = NULL;
+  g_autofree char *live = NULL;
+  GAsyncResult *slot = NULL;
+  gsize vars_length;
+  gsize copy_length;
+  const char *qemu_img = g_getenv ("HANGAR_QEMU_IMG");
+
+  g_assert_nonnull (qemu_img);
+  dir = g_build_filename (fixture->root, "clone", NULL);
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  disk = g_build_filename (dir, "hangar-efi.qcow2", NULL);
+  {
+    const char *argv[] = { qemu_img, "create", "-q", "-f", "qcow2", disk, "16M", NULL };
+
+    g_assert_cmpint (run_qemu_img (argv, NULL), ==, 0);
+  }
+  /* Variables of its own, as a guest would have written them. */
+  vars = g_build_filename (dir, "hangar-efi_VARS.fd", NULL);
+  g_file_get_contents ("/usr/share/OVMF/OVMF_VARS.fd", &vars_text, &vars_length, &error);
+  g_assert_no_error (error);
+  memcpy (vars_text + vars_length - 16, "hangar-efi-vars!", 16);
+  g_file_set_contents (vars, vars_text, vars_length, &error);
+  g_assert_no_error (error);
+
+  domain = define_in (fixture->connection, EFI_DOMAIN_XML, dir);
+
+  plan = load_plan_for (domain);
+  g_assert_cmpstr (hangar_clone_plan_get_name (plan), ==, "hangar-efi-clone");
+  g_assert_true (hangar_clone_plan_get_has_nvram (plan));
+  g_assert_cmpuint (hangar_clone_plan_get_n_disks (plan), ==, 1);
+  /* No storage driver here: copied as a file. */
+  g_assert_null (hangar_clone_plan_get_disk_reason (plan, 0));
+  g_assert_cmpint (hangar_clone_plan_get_disk_mode (plan, 0), ==, HANGAR_CLONE_COPY);
+  disk_copy = g_build_filename (dir, "hangar-efi-clone.qcow2", NULL);
+  g_assert_cmpstr (hangar_clone_plan_get_disk_copy (plan, 0), ==, disk_copy);
+
+  hangar_clone_plan_run_async (plan, NULL, store_result_cb, &slot);
+  result = wait_for_result (&slot);
+  clone = hangar_clone_plan_run_finish (plan, result, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (clone);
+  g_assert_cmpstr (hangar_domain_get_name (clone), ==, "hangar-efi-clone");
+  g_assert_true (hangar_connection_lookup_domain (fixture->connection,
+                                                  "hangar-efi-clone") == clone);
+
+  /* The disk copied in its own format, with the same content. */
+  {
+    const char *argv[] = { qemu_img, "info", "--output=json", disk_copy, NULL };
+    const char *compare[] = { qemu_img, "compare", "-q", disk, disk_copy, NULL };
+
+    g_assert_cmpint (run_qemu_img (argv, &info), ==, 0);
+    g_assert_nonnull (strstr (info, "\"format\": \"qcow2\""));
+    g_assert_nonnull (strstr (info, "\"virtual-size\": 16777216"));
+    g_assert_cmpint (run_qemu_img (compare, NULL), ==, 0);
+  }
+
+  /* The variables copied as they were, for the clone alone. */
+  vars_copy = g_build_filename (dir, "hangar-efi-clone_VARS.fd", NULL);
+  g_file_get_contents (vars_copy, &copy_text, &copy_length, &error);
+  g_assert_no_error (error);
+  g_assert_cmpmem (copy_text, copy_length, vars_text, vars_length);
+
+  /* Both run at once: QEMU locks a disk image that one guest writes, so
+   * a shared disk would refuse the second start. */
+  run_lifecycle (domain, HANGAR_DOMAIN_ACTION_START, HANGAR_DOMAIN_STATE_RUNNING);
+  run_lifecycle (clone, HANGAR_DOMAIN_ACTION_START, HANGAR_DOMAIN_STATE_RUNNING);
+  live = live_xml (fixture->connection, clone);
+  g_assert_nonnull (strstr (live, disk_copy));
+  g_assert_nonnull (strstr (live, vars_copy));
+  g_assert_null (strstr (live, "52:54:00:4a:11:99"));
+  g_assert_nonnull (strstr (live, hangar_domain_get_uuid (clone)));
+  g_assert_cmpstr (hangar_domain_get_uuid (clone), !=, hangar_domain_get_uuid (domain));
+
+  /* Running, it cannot be cloned: its disk would change under the copy. */
+  {
+    g_autoptr(HangarClonePlan) again = load_plan_for (clone);
+
+    g_assert_cmpstr (hangar_clone_plan_get_name (again), ==, "hangar-efi-clone-clone");
+    g_clear_object (&result);
+    hangar_clone_plan_run_async (again, NULL, store_result_cb, &slot);
+    result = wait_for_result (&slot);
+    g_assert_null (hangar_clone_plan_run_finish (again, result, &error));
+    g_assert_error (error, HANGAR_VIRT_ERROR, HANGAR_VIRT_ERROR_INVALID_STATE);
+    g_clear_error (&error);
+  }
+
+  /* The teardown destroys both. */
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1291,6 +1455,8 @@ main (int   argc,
               fixture_set_up, test_seed, fixture_tear_down);
   g_test_add ("/hangar/embed/stats", Fixture, NULL,
               fixture_set_up, test_stats, fixture_tear_down);
+  g_test_add ("/hangar/embed/clone", Fixture, NULL,
+              fixture_set_up, test_clone, fixture_tear_down);
   g_test_add ("/hangar/embed/live-changes", Fixture, NULL,
               fixture_set_up, test_live_changes, fixture_tear_down);
 

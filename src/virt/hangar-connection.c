@@ -783,6 +783,16 @@ hangar_connection_domain_undefined (HangarConnection *self,
 }
 
 
+HangarDomain *
+hangar_connection_add_defined (HangarConnection *self,
+                               HangarDomainInfo *info)
+{
+  g_return_val_if_fail (HANGAR_IS_CONNECTION (self), NULL);
+  g_return_val_if_fail (info != NULL, NULL);
+
+  return insert_or_update (self, info, FALSE);
+}
+
 void
 hangar_connection_domain_renamed (HangarConnection *self,
                                   HangarDomain     *domain,

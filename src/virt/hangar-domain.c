@@ -71,7 +71,8 @@ G_DEFINE_ENUM_TYPE (HangarDomainAction, hangar_domain_action,
   G_DEFINE_ENUM_VALUE (HANGAR_DOMAIN_ACTION_DISCARD_SAVE, "discard-save"),
   G_DEFINE_ENUM_VALUE (HANGAR_DOMAIN_ACTION_UNDEFINE, "undefine"),
   G_DEFINE_ENUM_VALUE (HANGAR_DOMAIN_ACTION_RENAME, "rename"),
-  G_DEFINE_ENUM_VALUE (HANGAR_DOMAIN_ACTION_SET_AUTOSTART, "set-autostart"))
+  G_DEFINE_ENUM_VALUE (HANGAR_DOMAIN_ACTION_SET_AUTOSTART, "set-autostart"),
+  G_DEFINE_ENUM_VALUE (HANGAR_DOMAIN_ACTION_CLONE, "clone"))
 
 enum {
   PROP_0,
@@ -941,6 +942,15 @@ hangar_domain_check_action (HangarDomain        *self,
         return refuse (error, _("“%s” has no persistent definition"), name);
       return TRUE;
 
+    case HANGAR_DOMAIN_ACTION_CLONE:
+      if (!self->persistent)
+        return refuse (error, _("“%s” has no persistent definition to clone"), name);
+      /* A running guest writes to its disks while they are copied. */
+      if (state != HANGAR_DOMAIN_STATE_SHUTOFF && state != HANGAR_DOMAIN_STATE_PAUSED)
+        return refuse (error, _("“%s” is running: shut it down or pause it before "
+                                "cloning it"), name);
+      return TRUE;
+
     default:
       g_return_val_if_reached (FALSE);
     }
@@ -1008,6 +1018,8 @@ describe_action (HangarDomainAction  action,
       return g_strdup_printf (data->flag ? _("Turning on autostart of “%s”")
                                          : _("Turning off autostart of “%s”"),
                               data->name);
+    case HANGAR_DOMAIN_ACTION_CLONE:
+      return g_strdup_printf (_("Cloning “%s”"), data->name);
     default:
       g_assert_not_reached ();
     }
@@ -1209,7 +1221,8 @@ hangar_domain_run_action_async (HangarDomain        *self,
   g_return_if_fail (HANGAR_IS_DOMAIN (self));
   g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
   g_return_if_fail (action != HANGAR_DOMAIN_ACTION_RENAME &&
-                    action != HANGAR_DOMAIN_ACTION_SET_AUTOSTART);
+                    action != HANGAR_DOMAIN_ACTION_SET_AUTOSTART &&
+                    action != HANGAR_DOMAIN_ACTION_CLONE);
 
   run_action (self, action, FALSE, NULL, hangar_domain_run_action_async,
               cancellable, callback, user_data);

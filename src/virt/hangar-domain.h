@@ -45,6 +45,7 @@ typedef enum
   HANGAR_DOMAIN_ACTION_UNDEFINE,
   HANGAR_DOMAIN_ACTION_RENAME,
   HANGAR_DOMAIN_ACTION_SET_AUTOSTART,
+  HANGAR_DOMAIN_ACTION_CLONE,       /* see hangar-clone.h */
 } HangarDomainAction;
 
 #define HANGAR_TYPE_DOMAIN_ACTION (hangar_domain_action_get_type ())

@@ -87,6 +87,10 @@ gboolean      hangar_connection_load_capabilities_sync (HangarConnection  *self,
  * the list follows even before libvirt's event arrives. */
 void          hangar_connection_domain_undefined (HangarConnection *self,
                                                   HangarDomain     *domain);
+/* Lists a domain a worker defined (a clone) and returns its entry; the
+ * DEFINED event may have listed it already. */
+HangarDomain *hangar_connection_add_defined      (HangarConnection *self,
+                                                  HangarDomainInfo *info);
 void          hangar_connection_domain_renamed   (HangarConnection *self,
                                                   HangarDomain     *domain,
                                                   const char       *name);
