@@ -106,9 +106,6 @@ class Guest:
         xml = xml.replace("<console type='pty'><target type='serial' port='0'/></console>", '')
         xml = xml.replace("<graphics type='spice' autoport='yes'>",
                           f"<graphics type='spice' port='{PORT}' autoport='no'>")
-        # Enough video memory for 1920x1080 at 32 bits.
-        xml = xml.replace("<model type='qxl'/>",
-                          "<model type='qxl' ram='65536' vram='65536' vgamem='32768'/>")
         path = os.path.join(root, 'bench.xml')
         with open(path, 'w') as f:
             f.write(xml)
@@ -191,7 +188,7 @@ def find_window(pid, name, seconds=90):
     raise RuntimeError(f'no window for process {pid}')
 
 
-def measure(label, argv, env, args, shot_dir, name):
+def measure(label, argv, env, args, shot_dir, name, case):
     log(f'  {label}: {" ".join(argv)}')
     errors = tempfile.TemporaryFile()
     proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=errors)
@@ -204,7 +201,7 @@ def measure(label, argv, env, args, shot_dir, name):
             raise
         # Connected, sized, and past the first full frames.
         time.sleep(args.warmup)
-        shot = os.path.join(shot_dir, label.replace(' ', '-') + '.png')
+        shot = os.path.join(shot_dir, f'{case}-{label.replace(" ", "-")}.png')
         subprocess.run(['import', '-window', 'root', shot], capture_output=True)
         cpu0 = cpu_seconds(proc.pid)
         out = run([args.damage_count, wid, str(args.seconds)])
@@ -293,7 +290,8 @@ def main():
                 for label, argv, client_env in clients:
                     result = measure(label, argv, client_env, args, shot_dir,
                                      'Remote Viewer' if label == 'remote-viewer'
-                                     else f'^{NAME} — Console$')
+                                     else f'^{NAME} — Console$',
+                                     f'{width}x{height}-{mode}')
                     result.update(size=f'{width}x{height}', mode=mode,
                                   written=guest.written_fps() if mode == 'full' else None,
                                   command=' '.join(argv), env=client_env.get('GSK_RENDERER'))

@@ -16,8 +16,11 @@
 #include "hangar-pointer-grab.h"
 
 /* The guest's screen is kept as a grid of textures of this size, so that
- * an update costs a copy of the tiles it touches, not of the screen. */
-#define TILE_SIZE 256
+ * an update costs a copy of the tiles it touches, not of the screen.
+ * Wide and low, because what changes on a screen is mostly lines: text,
+ * a terminal's scrolling band, a progress bar. */
+#define TILE_WIDTH  128
+#define TILE_HEIGHT 32
 
 /* "frames" is notified for the first frame at once, then at most this
  * often: a property notification per frame would cost more than the frame. */
@@ -247,8 +250,8 @@ mark_dirty (HangarDisplay *self,
   if (x1 <= x0 || y1 <= y0)
     return;
 
-  for (int row = y0 / TILE_SIZE; row <= (y1 - 1) / TILE_SIZE; row++)
-    for (int col = x0 / TILE_SIZE; col <= (x1 - 1) / TILE_SIZE; col++)
+  for (int row = y0 / TILE_HEIGHT; row <= (y1 - 1) / TILE_HEIGHT; row++)
+    for (int col = x0 / TILE_WIDTH; col <= (x1 - 1) / TILE_WIDTH; col++)
       self->dirty_tiles[row * self->tile_cols + col] = TRUE;
 
   self->any_dirty = TRUE;
@@ -267,16 +270,16 @@ refresh_tiles (HangarDisplay *self)
     for (unsigned col = 0; col < self->tile_cols; col++)
       {
         unsigned i = row * self->tile_cols + col;
-        int x = col * TILE_SIZE;
-        int y = row * TILE_SIZE;
+        int x = col * TILE_WIDTH;
+        int y = row * TILE_HEIGHT;
 
         if (!self->dirty_tiles[i])
           continue;
 
         g_clear_object (&self->tiles[i]);
         self->tiles[i] = texture_from_surface (self, x, y,
-                                               MIN (TILE_SIZE, self->surface_width - x),
-                                               MIN (TILE_SIZE, self->surface_height - y));
+                                               MIN (TILE_WIDTH, self->surface_width - x),
+                                               MIN (TILE_HEIGHT, self->surface_height - y));
         self->dirty_tiles[i] = FALSE;
       }
 
@@ -455,8 +458,8 @@ surface_changed_cb (HangarDisplaySession *session,
 
   if (self->surface_data != NULL)
     {
-      self->tile_cols = (width + TILE_SIZE - 1) / TILE_SIZE;
-      self->tile_rows = (height + TILE_SIZE - 1) / TILE_SIZE;
+      self->tile_cols = (width + TILE_WIDTH - 1) / TILE_WIDTH;
+      self->tile_rows = (height + TILE_HEIGHT - 1) / TILE_HEIGHT;
       self->tiles = g_new0 (GdkTexture *, self->tile_cols * self->tile_rows);
       self->dirty_tiles = g_new0 (guint8, self->tile_cols * self->tile_rows);
     }
@@ -1222,16 +1225,16 @@ hangar_display_snapshot (GtkWidget   *widget,
   scale = rect.size.width / self->surface_width;
   for (unsigned row = 0; row < self->tile_rows; row++)
     {
-      int guest_y0 = row * TILE_SIZE;
-      int guest_y1 = MIN ((int) (row + 1) * TILE_SIZE, self->surface_height);
+      int guest_y0 = row * TILE_HEIGHT;
+      int guest_y1 = MIN ((int) (row + 1) * TILE_HEIGHT, self->surface_height);
       float y0 = rect.origin.y + device_round (guest_y0 * scale, scale_factor);
       float y1 = rect.origin.y + device_round (guest_y1 * scale, scale_factor);
 
       for (unsigned col = 0; col < self->tile_cols; col++)
         {
           GdkTexture *tile = self->tiles[row * self->tile_cols + col];
-          int guest_x0 = col * TILE_SIZE;
-          int guest_x1 = MIN ((int) (col + 1) * TILE_SIZE, self->surface_width);
+          int guest_x0 = col * TILE_WIDTH;
+          int guest_x1 = MIN ((int) (col + 1) * TILE_WIDTH, self->surface_width);
           float x0 = rect.origin.x + device_round (guest_x0 * scale, scale_factor);
           float x1 = rect.origin.x + device_round (guest_x1 * scale, scale_factor);
 
