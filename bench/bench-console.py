@@ -233,6 +233,8 @@ def main():
     parser.add_argument('--seconds', type=float, default=10)
     parser.add_argument('--warmup', type=float, default=5)
     parser.add_argument('--smoke', action='store_true')
+    parser.add_argument('--sizes', default='1024x768,1920x1080',
+                        help='the guest screens to measure, comma-separated')
     parser.add_argument('--damage-count', help='the frame counter (default: in the build)')
     args = parser.parse_args()
 
@@ -255,8 +257,8 @@ def main():
         args.seconds, args.warmup = 3, 4
         cases = [(1024, 768, 'full')]
     else:
-        cases = [(w, h, mode) for (w, h) in ((1024, 768), (1920, 1080))
-                 for mode in ('full', 'small')]
+        sizes = [tuple(int(n) for n in size.split('x')) for size in args.sizes.split(',')]
+        cases = [(w, h, mode) for (w, h) in sizes for mode in ('full', 'small')]
 
     xvfb = Xvfb('2560x1600x24')
     # The counter, xdotool and import look at the same screen as the clients.
