@@ -111,7 +111,7 @@ collect_files (const char *dir,
 
 xmlDoc *
 hangar_test_parse (const char *xml,
-               gsize       length)
+                   gsize       length)
 {
   xmlParserCtxt *ctxt = xmlNewParserCtxt ();
   xmlDoc *doc;
@@ -130,7 +130,7 @@ hangar_test_parse (const char *xml,
 /* C14N 1.0 with comments, computed by libxml2 alone from the text. */
 char *
 hangar_test_canonical (const char *xml,
-           gsize       length)
+                       gsize       length)
 {
   xmlDoc *doc = hangar_test_parse (xml, length);
   xmlChar *out = NULL;
@@ -956,7 +956,7 @@ hangar_test_seed_path (void)
 
 void
 hangar_test_assert_contains (const char *haystack,
-                 const char *needle)
+                             const char *needle)
 {
   if (strstr (haystack, needle) == NULL)
     {
@@ -967,7 +967,7 @@ hangar_test_assert_contains (const char *haystack,
 
 void
 hangar_test_assert_lacks (const char *haystack,
-              const char *needle)
+                          const char *needle)
 {
   if (strstr (haystack, needle) != NULL)
     {
@@ -982,7 +982,7 @@ hangar_test_assert_lacks (const char *haystack,
  * something came before the first one. */
 GPtrArray *
 hangar_test_split_documents (const char *text,
-                 gboolean   *leading_text)
+                             gboolean   *leading_text)
 {
   GPtrArray *parts = g_ptr_array_new_with_free_func (g_free);
   const char *start = text;
@@ -1094,4 +1094,43 @@ hangar_test_corpus_domains (void)
     }
 
   return domains;
+}
+
+GPtrArray *
+hangar_test_validation_rows (void)
+{
+  g_autofree char *path = NULL;
+  g_autofree char *contents = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autoptr(GError) error = NULL;
+  GPtrArray *rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+
+  path = g_build_filename (hangar_test_shared_dir (), "corpus",
+                           "libvirt-v4.0.0", "VALIDATION.tsv", NULL);
+  g_file_get_contents (path, &contents, NULL, &error);
+  g_assert_no_error (error);
+
+  /* The first line names the columns. */
+  lines = g_strsplit (contents, "\n", -1);
+  for (unsigned i = 1; lines[i] != NULL; i++)
+    {
+      char **columns = g_strsplit (lines[i], "\t", -1);
+
+      if (g_strv_length (columns) < 5)
+        {
+          g_strfreev (columns);
+          continue;
+        }
+
+      g_ptr_array_add (rows, columns);
+    }
+
+  return rows;
+}
+
+char *
+hangar_test_validation_path (const char * const *row)
+{
+  return g_build_filename (hangar_test_shared_dir (), "corpus",
+                           "libvirt-v4.0.0", row[0], NULL);
 }

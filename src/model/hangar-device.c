@@ -911,9 +911,9 @@ static const GraphicsParts graphics_parts[] = {
     LIST ("listen", "channel", "image", "jpeg", "zlib", "playback",
           "streaming", "mouse", "clipboard", "filetransfer", "gl") },
   { "vnc",
+    /* connected= means other things for SPICE (disconnect, fail). */
     LIST ("port", "autoport", "websocket", "listen", "passwd",
-          "passwdValidTo", "connected", "keymap", "sharePolicy",
-          "powerControl", "socket"),
+          "passwdValidTo", "keymap", "sharePolicy", "powerControl", "socket"),
     LIST ("listen", "audio") },
   { "rdp",
     LIST ("port", "autoport", "replaceUser", "multiUser", "listen"),
@@ -1215,6 +1215,15 @@ write_disk_bus (xmlNode    *node,
   if (!g_str_equal (bus, "scsi"))
     remove_known (node, (const char * const []) { "vendor", "product", NULL },
                   NULL);
+
+  /* A BIOS translation of the geometry is IDE's. */
+  if (!g_str_equal (bus, "ide"))
+    {
+      xmlNode *geometry = hangar_xml_find_child (node, "geometry");
+
+      if (geometry != NULL)
+        hangar_xml_unset_attr (geometry, "trans");
+    }
 
   driver = hangar_xml_find_child (node, "driver");
   if (driver != NULL && !g_str_equal (bus, "virtio"))

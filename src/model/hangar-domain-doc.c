@@ -1511,6 +1511,8 @@ static const HangarField domain_fields[] = {
   { "cpu-model-fallback", "cpu/model@fallback", S, 0,
     CHOICES ("allow", "forbid") },
   { "cpu-vendor", "cpu/vendor", S },
+  { "bootloader", "bootloader", S },
+  { "bootloader-args", "bootloader_args", S },
   { "os-type", "os/type", S, 0, CHOICES ("hvm", "xen", "linux", "exe") },
   { "os-arch", "os/type@arch", S },
   { "os-machine", "os/type@machine", S },
@@ -2403,6 +2405,9 @@ hangar_domain_doc_set_uefi (HangarDomainDoc  *self,
    * build (the first by priority) for a machine without SMM. */
   hangar_xml_set_attr (os, "firmware", "efi");
   firmware = hangar_xml_create_child (os, "firmware", hangar_schema_os_order);
+
+  /* libvirt refuses UEFI without ACPI on x86 and Arm. */
+  hangar_xml_path_set_present (root, "features/acpi", TRUE);
   add_firmware_feature (firmware, "enrolled-keys", secure_boot);
   add_firmware_feature (firmware, "secure-boot", secure_boot);
 
@@ -2732,9 +2737,8 @@ hangar_domain_doc_add_device_xml (HangarDomainDoc  *self,
   xmlFreeNode (node);
   xmlFreeDoc (fragment);
 
-  /* Namespaces declared above the element in its own text are declared
-   * on the copy where this tree lacks them. */
-  xmlReconciliateNs (self->doc, copy);
+  /* The text was the element alone: every namespace it uses is declared
+   * inside it, and the copy's refer to the copied declarations. */
   hangar_xml_note_change (devices, copy);
 
   return hangar_domain_doc_lookup_device (self, copy);
