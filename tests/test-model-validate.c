@@ -101,21 +101,34 @@ line_holds (const char *text,
 static void
 test_schema_corpus (void)
 {
-  g_autoptr(GPtrArray) rows = hangar_test_validation_rows ();
+  g_autofree char *tsv_path = NULL;
+  g_autofree char *tsv = NULL;
+  g_auto(GStrv) rows = NULL;
   g_autoptr(GError) error = NULL;
   unsigned valid = 0;
   unsigned invalid = 0;
 
-  for (unsigned i = 0; i < rows->len; i++)
+  tsv_path = g_build_filename (hangar_test_shared_dir (), "corpus",
+                               "libvirt-v4.0.0", "VALIDATION.tsv", NULL);
+  g_file_get_contents (tsv_path, &tsv, NULL, &error);
+  g_assert_no_error (error);
+
+  rows = g_strsplit (tsv, "\n", -1);
+  for (unsigned i = 1; rows[i] != NULL; i++)
     {
-      const char * const *columns = rows->pdata[i];
-      g_autofree char *path = hangar_test_validation_path (columns);
+      g_auto(GStrv) columns = g_strsplit (rows[i], "\t", -1);
+      g_autofree char *path = NULL;
       g_autofree char *text = NULL;
       g_autoptr(HangarDomainDoc) doc = NULL;
       g_autoptr(GPtrArray) issues = NULL;
       const Invalid *expected;
       HangarModelIssue *issue;
 
+      if (g_strv_length (columns) < 3)
+        continue;
+
+      path = g_build_filename (hangar_test_shared_dir (), "corpus",
+                               "libvirt-v4.0.0", columns[0], NULL);
       g_file_get_contents (path, &text, NULL, &error);
       g_assert_no_error (error);
       doc = hangar_domain_doc_new_from_string (text, -1, columns[0], &error);
@@ -198,6 +211,67 @@ test_schema_after_edit (void)
   issue = issues->pdata[0];
   g_assert_cmpstr (issue->path, ==, "/domain/devices/disk[1]/driver");
   hangar_test_assert_contains (issue->message, "cache=“sometimes”");
+  g_assert_cmpint (issue->line, >, 0);
+}
+
+/* Two independent errors: no one element is to blame, libxml2's report is
+ * given as it is, each with a path and a line. */
+static void
+test_schema_several (void)
+{
+  g_autoptr(HangarDomainDoc) doc = NULL;
+  g_autoptr(GPtrArray) issues = NULL;
+
+  doc = hangar_test_load ("<domain type='kvm'>\n"
+                          "  <name>two</name>\n"
+                          "  <memory>1024</memory>\n"
+                          "  <os><type>hvm</type></os>\n"
+                          "  <devices>\n"
+                          "    <controller type='pci' index='-1'/>\n"
+                          "    <video><model type='vga' ram='-1'/></video>\n"
+                          "  </devices>\n"
+                          "</domain>\n");
+  issues = hangar_domain_doc_validate (doc, HANGAR_VALIDATE_SCHEMA);
+  g_assert_cmpuint (issues->len, >=, 1);
+
+  for (unsigned i = 0; i < issues->len; i++)
+    {
+      HangarModelIssue *issue = issues->pdata[i];
+
+      g_assert_true (g_str_has_prefix (issue->path, "/domain"));
+      g_assert_cmpint (issue->line, >, 0);
+      g_assert_nonnull (issue->message);
+    }
+}
+
+/* A large broken document is searched within a bound, and still gets an
+ * error in the right place. */
+static void
+test_schema_large (void)
+{
+  GString *xml = g_string_new ("<domain type='kvm'><name>big</name>"
+                               "<memory>1024</memory>"
+                               "<os><type>hvm</type></os><devices>\n");
+  g_autoptr(HangarDomainDoc) doc = NULL;
+  g_autoptr(GPtrArray) issues = NULL;
+  HangarModelIssue *issue;
+
+  for (unsigned i = 0; i < 3000; i++)
+    g_string_append_printf (xml, "<disk type='file' device='disk'>"
+                                 "<source file='/d%u.img'/>"
+                                 "<target dev='vd%u' bus='virtio'/></disk>\n",
+                            i, i);
+  g_string_append (xml, "<disk type='file' device='disk' snapshot='maybe'>"
+                        "<target dev='vdz' bus='virtio'/></disk>\n"
+                        "</devices></domain>\n");
+
+  doc = hangar_test_load (xml->str);
+  g_string_free (xml, TRUE);
+
+  issues = hangar_domain_doc_validate (doc, HANGAR_VALIDATE_SCHEMA);
+  g_assert_cmpuint (issues->len, >=, 1);
+  issue = issues->pdata[0];
+  g_assert_true (g_str_has_prefix (issue->path, "/domain/devices"));
   g_assert_cmpint (issue->line, >, 0);
 }
 
@@ -361,20 +435,31 @@ test_checks_general (void)
 static void
 test_checks_corpus (void)
 {
-  g_autoptr(GPtrArray) rows = hangar_test_validation_rows ();
+  g_autofree char *tsv_path = NULL;
+  g_autofree char *tsv = NULL;
+  g_auto(GStrv) rows = NULL;
   g_autoptr(GError) error = NULL;
   unsigned accepted = 0;
   unsigned spice_refused = 0;
 
-  for (unsigned i = 0; i < rows->len; i++)
+  tsv_path = g_build_filename (hangar_test_shared_dir (), "corpus",
+                               "libvirt-v4.0.0", "VALIDATION.tsv", NULL);
+  g_file_get_contents (tsv_path, &tsv, NULL, &error);
+  g_assert_no_error (error);
+
+  rows = g_strsplit (tsv, "\n", -1);
+  for (unsigned i = 1; rows[i] != NULL; i++)
     {
-      const char * const *columns = rows->pdata[i];
+      g_auto(GStrv) columns = g_strsplit (rows[i], "\t", -1);
       g_autofree char *path = NULL;
       g_autoptr(HangarDomainDoc) doc = NULL;
       g_autoptr(GPtrArray) issues = NULL;
       gboolean test_ok;
       gboolean qemu_ok;
       gboolean spice;
+
+      if (g_strv_length (columns) < 5)
+        continue;
 
       /* The test driver makes the generic checks only; QEMU's are for
        * documents of an architecture it has. */
@@ -385,7 +470,8 @@ test_checks_corpus (void)
       if (!qemu_ok && !spice)
         continue;
 
-      path = hangar_test_validation_path (columns);
+      path = g_build_filename (hangar_test_shared_dir (), "corpus",
+                               "libvirt-v4.0.0", columns[0], NULL);
       doc = hangar_domain_doc_new_from_file (path, &error);
       g_assert_no_error (error);
       issues = hangar_domain_doc_validate (doc, HANGAR_VALIDATE_CHECKS);
@@ -522,6 +608,9 @@ main (int   argc,
                    test_schema_corpus);
   g_test_add_func ("/hangar/model-validate/schema/after-edit",
                    test_schema_after_edit);
+  g_test_add_func ("/hangar/model-validate/schema/several",
+                   test_schema_several);
+  g_test_add_func ("/hangar/model-validate/schema/large", test_schema_large);
   g_test_add_func ("/hangar/model-validate/checks/devices", test_checks);
   g_test_add_func ("/hangar/model-validate/checks/general",
                    test_checks_general);

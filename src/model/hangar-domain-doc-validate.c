@@ -200,15 +200,63 @@ typedef struct
   xmlNode *node;
   unsigned depth;
   unsigned probes;
+  unsigned max_probes;
 } Culprit;
 
-/* Past this many trial validations a search gives up: a document that
- * large and that broken gets libxml2's own report. */
-#define MAX_PROBES 4000
+/* The trial validations a search may make: each costs the size of the
+ * document, so a large one gets fewer, then libxml2's own report. */
+#define PROBE_BUDGET 400000
+
+static unsigned
+count_elements (xmlNode *node)
+{
+  unsigned count = 1;
+
+  for (xmlNode *child = node->children; child != NULL; child = child->next)
+    {
+      if (child->type == XML_ELEMENT_NODE)
+        count += count_elements (child);
+    }
+
+  return count;
+}
+
+static unsigned
+depth_of (xmlNode *node)
+{
+  unsigned depth = 0;
+
+  for (; node->parent != NULL && node->parent->type == XML_ELEMENT_NODE;
+       node = node->parent)
+    depth++;
+
+  return depth;
+}
+
+/* Whether the document follows the schema without @node, which then is
+ * the deepest culprit so far. */
+static void
+probe (xmlRelaxNG *schema,
+       xmlDoc     *doc,
+       xmlNode    *node,
+       unsigned    depth,
+       Culprit    *culprit)
+{
+  if (depth <= culprit->depth || culprit->probes >= culprit->max_probes)
+    return;
+
+  culprit->probes++;
+  if (follows_without (schema, doc, node))
+    {
+      culprit->node = node;
+      culprit->depth = depth;
+    }
+}
 
 /* libxml2 names the element whose content failed (often <devices> or the
  * root), not what is wrong inside.  The element to blame is the deepest
- * one without which the document would follow the schema. */
+ * one without which the document would follow the schema, searched for
+ * below @node. */
 static void
 find_culprit (xmlRelaxNG *schema,
               xmlDoc     *doc,
@@ -218,19 +266,56 @@ find_culprit (xmlRelaxNG *schema,
 {
   for (xmlNode *child = node->children; child != NULL; child = child->next)
     {
-      if (child->type != XML_ELEMENT_NODE || culprit->probes >= MAX_PROBES)
+      if (child->type != XML_ELEMENT_NODE)
         continue;
 
-      culprit->probes++;
-      if (depth + 1 > culprit->depth && follows_without (schema, doc, child))
-        {
-          culprit->node = child;
-          culprit->depth = depth + 1;
-        }
+      probe (schema, doc, child, depth + 1, culprit);
 
       /* A required element (<os>) cannot go, yet what fails may be inside
        * it: look in every element. */
       find_culprit (schema, doc, child, depth + 1, culprit);
+    }
+}
+
+/* The search starts below the elements libxml2 named, or at the root
+ * when it named the root or nothing. */
+static void
+search_culprit (xmlRelaxNG   *schema,
+                xmlDoc       *doc,
+                SchemaErrors *errors,
+                Culprit      *culprit)
+{
+  xmlNode *root = xmlDocGetRootElement (doc);
+  g_autoptr(GPtrArray) starts = g_ptr_array_new ();
+
+  culprit->max_probes = MAX (PROBE_BUDGET / count_elements (root), 16);
+
+  for (unsigned i = 0; i < errors->nodes->len; i++)
+    {
+      xmlNode *node = errors->nodes->pdata[i];
+
+      if (node == NULL || node->type != XML_ELEMENT_NODE || node == root)
+        {
+          g_ptr_array_set_size (starts, 0);
+          break;
+        }
+      if (!g_ptr_array_find (starts, node, NULL))
+        g_ptr_array_add (starts, node);
+    }
+
+  if (starts->len == 0)
+    {
+      find_culprit (schema, doc, root, 0, culprit);
+      return;
+    }
+
+  for (unsigned i = 0; i < starts->len; i++)
+    {
+      xmlNode *start = starts->pdata[i];
+      unsigned depth = depth_of (start);
+
+      probe (schema, doc, start, depth, culprit);
+      find_culprit (schema, doc, start, depth, culprit);
     }
 }
 
@@ -278,7 +363,7 @@ validate_schema (HangarDomainDoc *self,
 {
   xmlRelaxNG *schema = get_schema ();
   SchemaErrors errors = { NULL, NULL };
-  Culprit culprit = { NULL, 0, 0 };
+  Culprit culprit = { NULL, 0, 0, 0 };
   xmlDoc *copy;
   xmlAttr *attr;
   g_autofree char *detail = NULL;
@@ -294,16 +379,19 @@ validate_schema (HangarDomainDoc *self,
     goto out;
 
   /* The trials take elements out and put them back: on a copy, whose
-   * nodes keep the lines of the document's. */
+   * nodes keep the lines of the document's, and whose errors name its
+   * own nodes. */
   copy = xmlCopyDoc (hangar_domain_doc_get_xml (self), 1);
-  find_culprit (schema, copy, xmlDocGetRootElement (copy), 0, &culprit);
+  g_ptr_array_set_size (errors.nodes, 0);
+  g_ptr_array_set_size (errors.messages, 0);
+  follows_schema (schema, copy, &errors);
+  search_culprit (schema, copy, &errors, &culprit);
 
   if (culprit.node == NULL)
     {
-      xmlFreeDoc (copy);
-
       /* Several independent errors, or a required element missing:
-       * libxml2's report is all there is. */
+       * libxml2's report is all there is (its nodes are the copy's, with
+       * the same paths and lines). */
       for (unsigned i = 0; i < errors.messages->len; i++)
         {
           HangarModelIssue *issue;
@@ -314,6 +402,7 @@ validate_schema (HangarDomainDoc *self,
             issue->path = g_strdup ("/domain");
           g_ptr_array_add (issues, issue);
         }
+      xmlFreeDoc (copy);
       goto out;
     }
 
