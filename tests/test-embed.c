@@ -1650,6 +1650,134 @@ test_undefine_nvram (Fixture       *fixture,
   g_assert_true (g_file_test (shared, G_FILE_TEST_EXISTS));
 }
 
+/* The shared Linux guest, which handles ACPI hotplug, with a NIC to
+ * unplug and its serial console in a file. */
+#define LINUX_DOMAIN_XML \
+  "<domain type='qemu'>\n" \
+  "  <name>hangar-linux</name>\n" \
+  "  <memory unit='MiB'>256</memory>\n" \
+  "  <vcpu>1</vcpu>\n" \
+  "  <os>\n" \
+  "    <type arch='x86_64' machine='pc'>hvm</type>\n" \
+  "    <kernel>@GUEST@/out/vmlinux-amd64</kernel>\n" \
+  "    <initrd>@GUEST@/out/initramfs-amd64.cpio.gz</initrd>\n" \
+  "    <cmdline>console=ttyS0 hangar.anim=0</cmdline>\n" \
+  "  </os>\n" \
+  "  <features>\n" \
+  "    <acpi/>\n" \
+  "  </features>\n" \
+  "  <devices>\n" \
+  "    <interface type='user'>\n" \
+  "      <mac address='52:54:00:4a:11:55'/>\n" \
+  "      <model type='e1000'/>\n" \
+  "    </interface>\n" \
+  "    <serial type='file'>\n" \
+  "      <source path='@DIR@/serial.log'/>\n" \
+  "      <target port='0'/>\n" \
+  "    </serial>\n" \
+  "    <memballoon model='none'/>\n" \
+  "  </devices>\n" \
+  "</domain>\n"
+
+static gboolean
+guest_booted (gpointer data)
+{
+  g_autofree char *log = NULL;
+
+  /* No event tells: look again at the next main loop wake-up or soon. */
+  g_timeout_add_once (200, (GSourceOnceFunc)g_main_context_wakeup, NULL);
+
+  /* The shell's prompt on the serial port. */
+  return g_file_get_contents (data, &log, NULL, NULL) && strstr (log, "hangar") != NULL &&
+         strstr (log, "# ") != NULL;
+}
+
+typedef struct
+{
+  HangarConnection *connection;
+  HangarDomain     *domain;
+} GoneWait;
+
+static gboolean
+nic_gone (gpointer data)
+{
+  GoneWait *wait = data;
+  g_autofree char *live = live_xml (wait->connection, wait->domain);
+
+  return strstr (live, "52:54:00:4a:11:55") == NULL &&
+         !hangar_domain_get_has_pending_changes (wait->domain);
+}
+
+static void
+test_unplug_released (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  const char *guest_dir = g_getenv ("HANGAR_GUEST_DIR");
+  g_autofree char *kernel = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *serial = NULL;
+  g_autoptr(HangarDomain) domain = NULL;
+  g_autoptr(HangarDomainDoc) base = NULL;
+  g_autoptr(HangarDomainDoc) edited = NULL;
+  g_autoptr(HangarApplyReport) report = NULL;
+  g_autoptr(GError) error = NULL;
+  GString *xml;
+  unsigned changes = 0;
+
+  kernel = guest_dir != NULL ? g_build_filename (guest_dir, "out", "vmlinux-amd64", NULL) : NULL;
+  if (kernel == NULL || !g_file_test (kernel, G_FILE_TEST_EXISTS))
+    {
+      g_test_skip ("The shared Linux guest is not built (HANGAR_GUEST_DIR)");
+      return;
+    }
+
+  dir = g_build_filename (fixture->root, "linux", NULL);
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  serial = g_build_filename (dir, "serial.log", NULL);
+  xml = g_string_new (LINUX_DOMAIN_XML);
+  g_string_replace (xml, "@GUEST@", guest_dir, 0);
+  text = g_string_free (xml, FALSE);
+  domain = define_in (fixture->connection, text, dir);
+  g_signal_connect_swapped (domain, "definition-changed", G_CALLBACK (count_change_cb),
+                            &changes);
+
+  run_lifecycle (domain, HANGAR_DOMAIN_ACTION_START, HANGAR_DOMAIN_STATE_RUNNING);
+  wait_until (guest_booted, serial, "the guest's shell");
+
+  /* Unplugged: the guest's kernel ejects it through ACPI. */
+  base = load_doc (domain);
+  edited = hangar_domain_doc_copy (base);
+  g_assert_true (hangar_domain_doc_remove_device (edited,
+                                                  hangar_domain_doc_get_device (edited,
+                                                                                HANGAR_DEVICE_INTERFACE,
+                                                                                0),
+                                                  &error));
+  g_assert_no_error (error);
+  report = apply (domain, base, edited);
+
+  /* Within libvirt's wait it is applied; a guest slower than that was
+   * said not to have released it yet, and its DEVICE_REMOVED event
+   * brings the news later.  Either way the NIC leaves the guest and
+   * nothing stays pending. */
+  if (report->live->len == 1)
+    g_assert_cmpuint (report->warnings->len, ==, 0);
+  else
+    {
+      g_assert_cmpuint (report->next_boot->len, ==, 1);
+      g_assert_nonnull (strstr (g_ptr_array_index (report->warnings, 0), "has not released"));
+    }
+  {
+    GoneWait wait = { fixture->connection, domain };
+
+    wait_until (nic_gone, &wait, "the guest to release the NIC");
+  }
+  g_assert_cmpuint (changes, >=, 1);
+  g_signal_handlers_disconnect_by_data (domain, &changes);
+
+  /* The teardown destroys it. */
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1671,6 +1799,8 @@ main (int   argc,
               fixture_set_up, test_clone, fixture_tear_down);
   g_test_add ("/hangar/embed/undefine-nvram", Fixture, NULL,
               fixture_set_up, test_undefine_nvram, fixture_tear_down);
+  g_test_add ("/hangar/embed/unplug-released", Fixture, NULL,
+              fixture_set_up, test_unplug_released, fixture_tear_down);
   g_test_add ("/hangar/embed/live-changes", Fixture, NULL,
               fixture_set_up, test_live_changes, fixture_tear_down);
 
