@@ -12,9 +12,10 @@
  *   field, a general field, adding and removing a device, in documents of
  *   10 to 10,000 devices.
  *
- *   bench-model [--smoke] [SHARED_DIR]
+ *   bench-model [--smoke] [--round-trip | --edits] [SHARED_DIR]
  *
- * --smoke runs one short round of each, to check that it works.
+ * --smoke runs one short round of each, to check that it works;
+ * --round-trip and --edits run one part only (for a profiler).
  */
 
 #include "config.h"
@@ -33,6 +34,8 @@ typedef struct
 } Text;
 
 static gboolean smoke;
+static gboolean round_trip_only;
+static gboolean edits_only;
 
 static int
 compare_paths (gconstpointer a,
@@ -309,6 +312,10 @@ main (int   argc,
     {
       if (g_str_equal (argv[i], "--smoke"))
         smoke = TRUE;
+      else if (g_str_equal (argv[i], "--round-trip"))
+        round_trip_only = TRUE;
+      else if (g_str_equal (argv[i], "--edits"))
+        edits_only = TRUE;
       else
         shared = argv[i];
     }
@@ -320,8 +327,10 @@ main (int   argc,
 
   xmlInitParser ();
 
-  bench_round_trip (shared);
-  bench_edits ();
+  if (!edits_only)
+    bench_round_trip (shared);
+  if (!round_trip_only)
+    bench_edits ();
 
   return 0;
 }

@@ -211,6 +211,225 @@ edit_hypervisor (HangarDomainDoc  *doc,
   return EDIT_APPLIED;
 }
 
+static void
+add_targets (GPtrArray  *targets,
+             const char *first,
+             ...) G_GNUC_NULL_TERMINATED;
+
+static void
+add_targets (GPtrArray  *targets,
+             const char *first,
+             ...)
+{
+  va_list args;
+
+  va_start (args, first);
+  for (const char *target = first; target != NULL;
+       target = va_arg (args, const char *))
+    g_ptr_array_add (targets, g_strdup (target));
+  va_end (args);
+}
+
+static EditResult
+edit_uefi_on (HangarDomainDoc  *doc,
+              unsigned          index,
+              GPtrArray        *targets,
+              GError          **error)
+{
+  add_targets (targets, "/domain/os", "/domain/features", NULL);
+
+  if (!hangar_domain_doc_set_uefi (doc, TRUE, FALSE, error))
+    return EDIT_REFUSED;
+
+  g_assert_true (hangar_domain_doc_get_uefi (doc));
+  g_assert_false (hangar_domain_doc_get_secure_boot (doc));
+
+  return EDIT_APPLIED;
+}
+
+static EditResult
+edit_uefi_off (HangarDomainDoc  *doc,
+               unsigned          index,
+               GPtrArray        *targets,
+               GError          **error)
+{
+  add_targets (targets, "/domain/os", NULL);
+
+  if (!hangar_domain_doc_set_uefi (doc, FALSE, FALSE, error))
+    return EDIT_REFUSED;
+
+  g_assert_false (hangar_domain_doc_get_uefi (doc));
+
+  return EDIT_APPLIED;
+}
+
+static EditResult
+edit_cpu_passthrough (HangarDomainDoc  *doc,
+                      unsigned          index,
+                      GPtrArray        *targets,
+                      GError          **error)
+{
+  add_targets (targets, "/domain/cpu", NULL);
+
+  if (!hangar_domain_doc_set_cpu_mode (doc, "host-passthrough", error))
+    return EDIT_REFUSED;
+
+  g_assert_cmpstr (hangar_domain_doc_get_cpu_mode (doc), ==,
+                   "host-passthrough");
+  g_assert_null (hangar_domain_doc_get_cpu_model (doc));
+
+  return EDIT_APPLIED;
+}
+
+static EditResult
+edit_cpu_feature (HangarDomainDoc  *doc,
+                  unsigned          index,
+                  GPtrArray        *targets,
+                  GError          **error)
+{
+  add_targets (targets, "/domain/cpu", NULL);
+
+  hangar_domain_doc_set_cpu_feature (doc, "vmx", "require");
+  g_assert_cmpstr (hangar_domain_doc_get_cpu_feature (doc, "vmx"), ==,
+                   "require");
+
+  return EDIT_APPLIED;
+}
+
+static EditResult
+edit_cpu_topology (HangarDomainDoc  *doc,
+                   unsigned          index,
+                   GPtrArray        *targets,
+                   GError          **error)
+{
+  add_targets (targets, "/domain/cpu", NULL);
+
+  if (!hangar_domain_doc_set_cpu_topology (doc, 1, 1,
+                                           hangar_domain_doc_get_vcpus (doc),
+                                           1, error))
+    return EDIT_REFUSED;
+
+  return EDIT_APPLIED;
+}
+
+static EditResult
+edit_os_id (HangarDomainDoc  *doc,
+            unsigned          index,
+            GPtrArray        *targets,
+            GError          **error)
+{
+  add_targets (targets, "/domain/metadata", NULL);
+
+  hangar_domain_doc_set_os_id (doc, "http://debian.org/debian/12");
+  g_assert_cmpstr (hangar_domain_doc_get_os_id (doc), ==,
+                   "http://debian.org/debian/12");
+
+  return EDIT_APPLIED;
+}
+
+static EditResult
+edit_timer (HangarDomainDoc  *doc,
+            unsigned          index,
+            GPtrArray        *targets,
+            GError          **error)
+{
+  add_targets (targets, "/domain/clock", NULL);
+
+  hangar_domain_doc_set_timer (doc, "rtc", "tickpolicy", "catchup");
+  g_assert_cmpstr (hangar_domain_doc_get_timer (doc, "rtc", "tickpolicy"),
+                   ==, "catchup");
+
+  return EDIT_APPLIED;
+}
+
+static EditResult
+edit_direct_boot (HangarDomainDoc  *doc,
+                  unsigned          index,
+                  GPtrArray        *targets,
+                  GError          **error)
+{
+  add_targets (targets, "/domain/os", NULL);
+
+  hangar_domain_doc_set_direct_boot (doc, "/boot/vmlinuz", "/boot/initrd",
+                                     "console=ttyS0", NULL);
+  g_assert_cmpstr (hangar_domain_doc_get_string (doc, "os-kernel"), ==,
+                   "/boot/vmlinuz");
+  g_assert_null (hangar_domain_doc_get_string (doc, "os-dtb"));
+
+  return EDIT_APPLIED;
+}
+
+static EditResult
+edit_boot_devices (HangarDomainDoc  *doc,
+                   unsigned          index,
+                   GPtrArray        *targets,
+                   GError          **error)
+{
+  const char * const devices[] = { "network", "hd", NULL };
+  g_auto(GStrv) boot = NULL;
+
+  /* Per-device boot orders go, wherever they are. */
+  add_targets (targets, "/domain/os", "/domain/devices", NULL);
+
+  hangar_domain_doc_set_boot_devices (doc, devices);
+  boot = hangar_domain_doc_dup_boot_devices (doc);
+  g_assert_cmpstrv (boot, devices);
+
+  return EDIT_APPLIED;
+}
+
+static EditResult
+edit_current_memory (HangarDomainDoc  *doc,
+                     unsigned          index,
+                     GPtrArray        *targets,
+                     GError          **error)
+{
+  guint64 kib = hangar_domain_doc_get_memory_kib (doc) / 2;
+
+  add_targets (targets, "/domain/currentMemory", NULL);
+
+  if (!hangar_domain_doc_set_current_memory_kib (doc, kib, error))
+    return EDIT_REFUSED;
+
+  g_assert_cmpuint (hangar_domain_doc_get_current_memory_kib (doc), ==, kib);
+
+  return EDIT_APPLIED;
+}
+
+static EditResult
+edit_max_memory (HangarDomainDoc  *doc,
+                 unsigned          index,
+                 GPtrArray        *targets,
+                 GError          **error)
+{
+  guint64 kib = hangar_domain_doc_get_memory_kib (doc) * 2;
+
+  add_targets (targets, "/domain/maxMemory", NULL);
+
+  if (!hangar_domain_doc_set_max_memory_kib (doc, kib, 4, error))
+    return EDIT_REFUSED;
+
+  g_assert_cmpuint (hangar_domain_doc_get_max_memory_kib (doc), ==, kib);
+
+  return EDIT_APPLIED;
+}
+
+static EditResult
+edit_current_vcpus (HangarDomainDoc  *doc,
+                    unsigned          index,
+                    GPtrArray        *targets,
+                    GError          **error)
+{
+  add_targets (targets, "/domain/vcpu", NULL);
+
+  if (!hangar_domain_doc_set_current_vcpus (doc, 1, error))
+    return EDIT_REFUSED;
+
+  g_assert_cmpuint (hangar_domain_doc_get_current_vcpus (doc), ==, 1);
+
+  return EDIT_APPLIED;
+}
+
 static const Edit edits[] = {
   { "memory", edit_memory_double, NULL },
   { "memory-odd", edit_memory_odd, NULL },
@@ -220,6 +439,18 @@ static const Edit edits[] = {
   { "interface-user", edit_interface_user, count_interfaces },
   { "boot-menu", edit_boot_menu, NULL },
   { "hypervisor", edit_hypervisor, NULL },
+  { "uefi-on", edit_uefi_on, NULL },
+  { "uefi-off", edit_uefi_off, NULL },
+  { "cpu-passthrough", edit_cpu_passthrough, NULL },
+  { "cpu-feature", edit_cpu_feature, NULL },
+  { "cpu-topology", edit_cpu_topology, NULL },
+  { "os-id", edit_os_id, NULL },
+  { "timer", edit_timer, NULL },
+  { "direct-boot", edit_direct_boot, NULL },
+  { "boot-devices", edit_boot_devices, NULL },
+  { "current-memory", edit_current_memory, NULL },
+  { "max-memory", edit_max_memory, NULL },
+  { "current-vcpus", edit_current_vcpus, NULL },
 };
 
 typedef struct

@@ -764,9 +764,12 @@ rank_of (xmlNode            *node,
   return hangar_schema_order_rank (order, (const char *) node->name);
 }
 
-/* Pairs of libvirt elements under @parent that are in the wrong order. */
+/* Pairs of libvirt elements under @parent that are in the wrong order,
+ * of those that @other_parent has too (an element the edit created or
+ * removed is judged on its own). */
 static unsigned
 count_inversions (xmlNode            *parent,
+                  xmlNode            *other_parent,
                   const char * const *order)
 {
   g_autoptr(GArray) ranks = g_array_new (FALSE, FALSE, sizeof (int));
@@ -774,9 +777,14 @@ count_inversions (xmlNode            *parent,
 
   for (xmlNode *child = parent->children; child != NULL; child = child->next)
     {
+      g_autofree char *step = NULL;
       int rank = rank_of (child, order);
 
-      if (rank >= 0)
+      if (rank < 0)
+        continue;
+
+      step = hangar_test_step_name (child);
+      if (has_step (other_parent, step))
         g_array_append_val (ranks, rank);
     }
 
@@ -897,8 +905,8 @@ hangar_test_assert_placement (const char         *label,
       if (old_node != NULL)
         {
           if (order != NULL && old_parent != NULL &&
-              count_inversions (new_node->parent, order) !=
-              count_inversions (old_parent, order))
+              count_inversions (new_node->parent, old_parent, order) !=
+              count_inversions (old_parent, new_node->parent, order))
             {
               g_test_message ("%s: %s moved", label, path);
               g_test_fail ();

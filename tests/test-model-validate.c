@@ -101,34 +101,21 @@ line_holds (const char *text,
 static void
 test_schema_corpus (void)
 {
-  g_autofree char *tsv_path = NULL;
-  g_autofree char *tsv = NULL;
-  g_auto(GStrv) rows = NULL;
+  g_autoptr(GPtrArray) rows = hangar_test_validation_rows ();
   g_autoptr(GError) error = NULL;
   unsigned valid = 0;
   unsigned invalid = 0;
 
-  tsv_path = g_build_filename (hangar_test_shared_dir (), "corpus",
-                               "libvirt-v4.0.0", "VALIDATION.tsv", NULL);
-  g_file_get_contents (tsv_path, &tsv, NULL, &error);
-  g_assert_no_error (error);
-
-  rows = g_strsplit (tsv, "\n", -1);
-  for (unsigned i = 1; rows[i] != NULL; i++)
+  for (unsigned i = 0; i < rows->len; i++)
     {
-      g_auto(GStrv) columns = g_strsplit (rows[i], "\t", -1);
-      g_autofree char *path = NULL;
+      const char * const *columns = rows->pdata[i];
+      g_autofree char *path = hangar_test_validation_path (columns);
       g_autofree char *text = NULL;
       g_autoptr(HangarDomainDoc) doc = NULL;
       g_autoptr(GPtrArray) issues = NULL;
       const Invalid *expected;
       HangarModelIssue *issue;
 
-      if (g_strv_length (columns) < 3)
-        continue;
-
-      path = g_build_filename (hangar_test_shared_dir (), "corpus",
-                               "libvirt-v4.0.0", columns[0], NULL);
       g_file_get_contents (path, &text, NULL, &error);
       g_assert_no_error (error);
       doc = hangar_domain_doc_new_from_string (text, -1, columns[0], &error);
@@ -435,31 +422,20 @@ test_checks_general (void)
 static void
 test_checks_corpus (void)
 {
-  g_autofree char *tsv_path = NULL;
-  g_autofree char *tsv = NULL;
-  g_auto(GStrv) rows = NULL;
+  g_autoptr(GPtrArray) rows = hangar_test_validation_rows ();
   g_autoptr(GError) error = NULL;
   unsigned accepted = 0;
   unsigned spice_refused = 0;
 
-  tsv_path = g_build_filename (hangar_test_shared_dir (), "corpus",
-                               "libvirt-v4.0.0", "VALIDATION.tsv", NULL);
-  g_file_get_contents (tsv_path, &tsv, NULL, &error);
-  g_assert_no_error (error);
-
-  rows = g_strsplit (tsv, "\n", -1);
-  for (unsigned i = 1; rows[i] != NULL; i++)
+  for (unsigned i = 0; i < rows->len; i++)
     {
-      g_auto(GStrv) columns = g_strsplit (rows[i], "\t", -1);
+      const char * const *columns = rows->pdata[i];
       g_autofree char *path = NULL;
       g_autoptr(HangarDomainDoc) doc = NULL;
       g_autoptr(GPtrArray) issues = NULL;
       gboolean test_ok;
       gboolean qemu_ok;
       gboolean spice;
-
-      if (g_strv_length (columns) < 5)
-        continue;
 
       /* The test driver makes the generic checks only; QEMU's are for
        * documents of an architecture it has. */
@@ -470,8 +446,7 @@ test_checks_corpus (void)
       if (!qemu_ok && !spice)
         continue;
 
-      path = g_build_filename (hangar_test_shared_dir (), "corpus",
-                               "libvirt-v4.0.0", columns[0], NULL);
+      path = hangar_test_validation_path (columns);
       doc = hangar_domain_doc_new_from_file (path, &error);
       g_assert_no_error (error);
       issues = hangar_domain_doc_validate (doc, HANGAR_VALIDATE_CHECKS);

@@ -247,6 +247,9 @@ static const HangarField graphics_fields[] = {
   { "listen-socket", "listen@socket", S, DEP },
   { "gl-enable", "gl@enable", S, 0, yes_no },
   { "gl-rendernode", "gl@rendernode", S },
+  /* D-Bus displays: peer to peer, or on a bus at this address. */
+  { "dbus-p2p", "@p2p", S, 0, yes_no },
+  { "dbus-address", "@address", S },
 };
 
 static const HangarField sound_fields[] = {

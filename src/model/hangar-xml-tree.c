@@ -319,6 +319,40 @@ insert_first_element (xmlNode *parent,
     }
 }
 
+/* Element names are interned in the document's dictionary: a few
+ * pointers remembered spare comparing each sibling's name with the whole
+ * order list in a long <devices>. */
+typedef struct
+{
+  const xmlChar *names[16];
+  int ranks[16];
+  unsigned n;
+} RankCache;
+
+static int
+cached_rank (RankCache          *cache,
+             const char * const *order,
+             xmlNode            *node)
+{
+  int rank;
+
+  for (unsigned i = 0; i < cache->n; i++)
+    {
+      if (cache->names[i] == node->name)
+        return cache->ranks[i];
+    }
+
+  rank = hangar_schema_order_rank (order, (const char *) node->name);
+  if (cache->n < G_N_ELEMENTS (cache->names))
+    {
+      cache->names[cache->n] = node->name;
+      cache->ranks[cache->n] = rank;
+      cache->n++;
+    }
+
+  return rank;
+}
+
 /* Where a new element of @rank goes among @parent's children: after the
  * returned listed sibling, or before the first listed one when the result
  * is NULL and @first_listed is set.  In a document already in libvirt's
@@ -332,6 +366,7 @@ find_anchor (xmlNode            *parent,
              xmlNode           **first_listed)
 {
   xmlNode *anchor = NULL;
+  RankCache cache = { { NULL, }, { 0, }, 0 };
   unsigned cost = 0;
   unsigned best;
 
@@ -345,7 +380,7 @@ find_anchor (xmlNode            *parent,
       if (child->type != XML_ELEMENT_NODE || child->ns != NULL)
         continue;
 
-      child_rank = hangar_schema_order_rank (order, (const char *) child->name);
+      child_rank = cached_rank (&cache, order, child);
       if (child_rank < 0)
         continue;
 
@@ -365,7 +400,7 @@ find_anchor (xmlNode            *parent,
       if (child->type != XML_ELEMENT_NODE || child->ns != NULL)
         continue;
 
-      child_rank = hangar_schema_order_rank (order, (const char *) child->name);
+      child_rank = cached_rank (&cache, order, child);
       if (child_rank < 0)
         continue;
 
