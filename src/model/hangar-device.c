@@ -796,7 +796,8 @@ hangar_device_get_flag (HangarDevice *self,
 /* Dependent changes */
 
 /* Removes the children of @node named in @names (libvirt's own elements
- * only), and the attributes of @node named in @attrs. */
+ * only, keeping what another namespace put in them), and the attributes
+ * of @node named in @attrs. */
 static void
 remove_known (xmlNode            *node,
               const char * const *names,
@@ -810,7 +811,7 @@ remove_known (xmlNode            *node,
 
       if (child->type == XML_ELEMENT_NODE && child->ns == NULL &&
           g_strv_contains (names, (const char *) child->name))
-        hangar_xml_remove_node (child);
+        hangar_xml_remove_libvirt_parts (child);
 
       child = next;
     }

@@ -499,6 +499,77 @@ hangar_xml_remove_node (xmlNode *node)
   xmlFreeNode (node);
 }
 
+gboolean
+hangar_xml_has_foreign (xmlNode *node)
+{
+  for (xmlAttr *attr = node->properties; attr != NULL; attr = attr->next)
+    {
+      if (attr->ns != NULL)
+        return TRUE;
+    }
+
+  for (xmlNode *child = node->children; child != NULL; child = child->next)
+    {
+      if (child->type == XML_COMMENT_NODE || child->type == XML_PI_NODE)
+        return TRUE;
+      if (child->type != XML_ELEMENT_NODE)
+        continue;
+      if (child->ns != NULL || hangar_xml_has_foreign (child))
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+void
+hangar_xml_remove_libvirt_parts (xmlNode *node)
+{
+  xmlAttr *attr;
+  xmlNode *child;
+
+  g_return_if_fail (node != NULL);
+
+  if (!hangar_xml_has_foreign (node))
+    {
+      hangar_xml_remove_node (node);
+      return;
+    }
+
+  attr = node->properties;
+  while (attr != NULL)
+    {
+      xmlAttr *next = attr->next;
+
+      if (attr->ns == NULL)
+        {
+          xmlRemoveProp (attr);
+          hangar_xml_note_change (node, NULL);
+        }
+      attr = next;
+    }
+
+  child = node->children;
+  while (child != NULL)
+    {
+      xmlNode *next = child->next;
+
+      if (child->type == XML_ELEMENT_NODE && child->ns == NULL)
+        {
+          hangar_xml_remove_libvirt_parts (child);
+        }
+      else if ((child->type == XML_TEXT_NODE ||
+                child->type == XML_CDATA_SECTION_NODE) &&
+               !xmlIsBlankNode (child))
+        {
+          hangar_xml_note_change (node, NULL);
+          xmlUnlinkNode (child);
+          xmlFreeNode (child);
+        }
+
+      child = next;
+    }
+}
+
 char *
 hangar_xml_dup_attr (xmlNode    *node,
                      const char *name)
