@@ -261,8 +261,11 @@ void             hangar_domain_doc_set_direct_boot   (HangarDomainDoc  *self,
                                                       const char       *dtb);
 
 /* The devices, a list of HangarDevice in document order, owned by the
- * document and kept up to date by the calls below.  Unknown elements are
- * HANGAR_DEVICE_OTHER items. */
+ * document and kept up to date by every edit.  Unknown elements are
+ * HANGAR_DEVICE_OTHER items.  The device objects returned below are the
+ * list's, owned by the document: a caller that keeps one past an edit
+ * that may remove it takes a reference (a removed device is detached and
+ * refuses edits). */
 GListModel      *hangar_domain_doc_get_devices       (HangarDomainDoc  *self);
 /* The @index-th device of @kind, or NULL. */
 HangarDevice    *hangar_domain_doc_get_device        (HangarDomainDoc  *self,
