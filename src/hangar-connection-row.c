@@ -55,7 +55,7 @@ hangar_connection_describe_state (HangarConnection *connection)
     case HANGAR_CONNECTION_DISCONNECTED:
     default:
       if (hangar_connection_get_reconnecting (connection))
-        return _("Connection lost, reconnecting…");
+        return _("Lost, reconnecting…");
       if (hangar_connection_get_error (connection) != NULL)
         return _("Could not connect");
       return _("Not connected");

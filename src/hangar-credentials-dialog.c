@@ -29,20 +29,26 @@ struct _HangarCredentialsDialog
 G_DEFINE_FINAL_TYPE (HangarCredentialsDialog, hangar_credentials_dialog,
                      ADW_TYPE_MESSAGE_DIALOG)
 
-/* "Password:" reads better as a field's title without its colon. */
+/* A field's title from libvirt's or OpenSSH's prompt: "Please enter your
+ * password:" reads "Password". */
 static char *
 title_from_prompt (const char *prompt)
 {
+  static const char polite[] = "Please enter your ";
   g_autofree char *title = g_strstrip (g_strdup (prompt));
+  const char *start = title;
   gsize len = strlen (title);
 
   while (len > 0 && (title[len - 1] == ':' || title[len - 1] == ' '))
     title[--len] = '\0';
 
-  if (len == 0)
+  if (g_ascii_strncasecmp (start, polite, strlen (polite)) == 0)
+    start += strlen (polite);
+
+  if (*start == '\0')
     return g_strdup (_("Answer"));
 
-  return g_steal_pointer (&title);
+  return g_strdup_printf ("%c%s", g_ascii_toupper (*start), start + 1);
 }
 
 static void
@@ -60,6 +66,10 @@ response_cb (HangarCredentialsDialog *self,
     return;
 
   g_clear_signal_handler (&self->finished_id, self->request);
+
+  /* libadwaita 1.2's entry rows do not survive being destroyed while
+   * they have the focus: take it away first. */
+  gtk_window_set_focus (GTK_WINDOW (self), NULL);
 
   if (g_strcmp0 (response, "connect") == 0)
     {
@@ -88,6 +98,20 @@ finished_cb (HangarCredentialsDialog *self)
   gtk_window_close (GTK_WINDOW (self));
 }
 
+static gboolean
+connect_later_cb (gpointer data)
+{
+  HangarCredentialsDialog *self = data;
+
+  if (self->request != NULL && !hangar_auth_request_get_finished (self->request))
+    {
+      adw_message_dialog_response (ADW_MESSAGE_DIALOG (self), "connect");
+      gtk_window_close (GTK_WINDOW (self));
+    }
+
+  return G_SOURCE_REMOVE;
+}
+
 static void
 entry_activated_cb (AdwEntryRow             *row,
                     HangarCredentialsDialog *self)
@@ -100,7 +124,9 @@ entry_activated_cb (AdwEntryRow             *row,
   if (index + 1 < self->rows->len)
     gtk_widget_grab_focus (g_ptr_array_index (self->rows, index + 1));
   else
-    adw_message_dialog_response (ADW_MESSAGE_DIALOG (self), "connect");
+    /* Once the key press is over: the entry that took it must not go
+     * away under it. */
+    g_idle_add_full (G_PRIORITY_DEFAULT, connect_later_cb, g_object_ref (self), g_object_unref);
 }
 
 static void

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "hangar-auth-request.h"
+#include "hangar-event-loop.h"
 
 typedef struct
 {
@@ -108,8 +109,7 @@ finish (HangarAuthRequest *self,
 
   /* The dialog follows "finished" on the main context, whichever thread
    * ended the request. */
-  g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT, notify_finished_cb,
-                              g_object_ref (self), g_object_unref);
+  hangar_invoke_on (self->context, notify_finished_cb, g_object_ref (self), g_object_unref);
 
   return TRUE;
 }

@@ -1217,8 +1217,9 @@ hangar_connection_dup_default_uri (GError **error)
 
 /* Opening */
 
+/* As virsh asks: without VIR_CRED_USERNAME, SASL takes the authorization
+ * name to be the authentication name instead of asking for both. */
 static int auth_credtypes[] = {
-  VIR_CRED_USERNAME,
   VIR_CRED_AUTHNAME,
   VIR_CRED_ECHOPROMPT,
   VIR_CRED_REALM,
@@ -1307,25 +1308,14 @@ auth_cb (virConnectCredentialPtr cred,
 
   request = hangar_auth_request_new (data->uri, data->sink->context);
   for (unsigned i = 0; i < ncred; i++)
-    {
-      g_autofree char *prompt = NULL;
-
-      /* A challenge (SASL's) belongs with its prompt. */
-      if (cred[i].challenge != NULL && *cred[i].challenge != '\0' &&
-          g_strcmp0 (cred[i].challenge, cred[i].prompt) != 0)
-        prompt = g_strdup_printf ("%s (%s)", cred[i].prompt, cred[i].challenge);
-      else
-        prompt = g_strdup (cred[i].prompt != NULL ? cred[i].prompt : "");
-
-      hangar_auth_request_add_field (request, field_kind (cred[i].type), prompt,
-                                     cred[i].defresult);
-    }
+    hangar_auth_request_add_field (request, field_kind (cred[i].type),
+                                   cred[i].prompt != NULL ? cred[i].prompt : "",
+                                   cred[i].defresult);
 
   ask = g_new0 (AuthAsk, 1);
   ask->sink = event_sink_ref (data->sink);
   ask->request = g_object_ref (request);
-  g_main_context_invoke_full (data->sink->context, G_PRIORITY_DEFAULT,
-                              dispatch_auth_cb, ask, (GDestroyNotify)auth_ask_free);
+  hangar_invoke_on (data->sink->context, dispatch_auth_cb, ask, (GDestroyNotify)auth_ask_free);
 
   if (!hangar_auth_request_wait (request, data->cancellable))
     {
