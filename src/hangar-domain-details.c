@@ -12,6 +12,8 @@
 
 #include "hangar-domain-details.h"
 #include "hangar-os-db.h"
+#include "hangar-sparkline.h"
+#include "hangar-stats-format.h"
 
 struct _HangarDomainDetails
 {
@@ -22,6 +24,7 @@ struct _HangarDomainDetails
   HangarDomainDoc *doc;
   GCancellable    *cancellable;
   gulong           state_id;
+  gulong           stats_id;
   gboolean         modified;
   gboolean         filling;
 
@@ -32,6 +35,15 @@ struct _HangarDomainDetails
   AdwActionRow    *name_row;
   AdwActionRow    *state_row;
   AdwActionRow    *os_row;
+  AdwPreferencesGroup *performance_group;
+  AdwActionRow    *cpu_row;
+  AdwActionRow    *memory_use_row;
+  AdwActionRow    *disk_row;
+  AdwActionRow    *network_row;
+  HangarSparkline *cpu_graph;
+  HangarSparkline *memory_use_graph;
+  HangarSparkline *disk_graph;
+  HangarSparkline *network_graph;
   AdwPreferencesGroup *resources_group;
   GtkSpinButton   *memory_spin;
   GtkSpinButton   *vcpu_spin;
@@ -81,6 +93,81 @@ update_state (HangarDomainDetails *self)
   else
     adw_preferences_group_set_description (self->resources_group,
                                            _("Changes apply at the next boot"));
+}
+
+typedef enum
+{
+  FIGURE_CPU,
+  FIGURE_MEMORY,
+  FIGURE_DISK,
+  FIGURE_NETWORK,
+} Figure;
+
+static double
+figure_of (const HangarDomainStats *stats,
+           Figure                   figure)
+{
+  switch (figure)
+    {
+    case FIGURE_CPU:
+      return stats->cpu_percent;
+    case FIGURE_MEMORY:
+      return hangar_stats_memory_percent (stats);
+    case FIGURE_DISK:
+      return stats->disk_read_rate < 0 ? -1 : stats->disk_read_rate + stats->disk_write_rate;
+    case FIGURE_NETWORK:
+      return stats->net_rx_rate < 0 ? -1 : stats->net_rx_rate + stats->net_tx_rate;
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static void
+show_figure (AdwActionRow            *row,
+             HangarSparkline         *graph,
+             const HangarDomainStats *history,
+             unsigned                 n,
+             Figure                   figure,
+             double                   max,
+             char                    *text)
+{
+  g_autofree char *owned = text;
+  g_autofree double *values = g_new (double, MAX (n, 1));
+
+  for (unsigned i = 0; i < n; i++)
+    values[i] = figure_of (&history[i], figure);
+  hangar_sparkline_set_values (graph, values, n, max);
+
+  /* Before the second sample rates are not known yet. */
+  adw_action_row_set_subtitle (row, owned != NULL ? owned
+                                    : n < 2 ? _("Measuring…") : _("Not reported by this connection"));
+}
+
+static void
+update_stats (HangarDomainDetails *self)
+{
+  const HangarDomainStats *history = NULL;
+  const HangarDomainStats *last;
+  unsigned n = 0;
+
+  if (self->domain != NULL)
+    history = hangar_domain_get_stats_history (self->domain, &n);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->performance_group), n > 0);
+  if (n == 0)
+    return;
+
+  last = &history[n - 1];
+  show_figure (self->cpu_row, self->cpu_graph, history, n, FIGURE_CPU, 100,
+               hangar_stats_format_cpu (last));
+  show_figure (self->memory_use_row, self->memory_use_graph, history, n, FIGURE_MEMORY, 100,
+               hangar_stats_format_memory (last));
+  show_figure (self->disk_row, self->disk_graph, history, n, FIGURE_DISK, 0,
+               hangar_stats_format_rates (_("Read"), last->disk_read_rate,
+                                          _("write"), last->disk_write_rate));
+  show_figure (self->network_row, self->network_graph, history, n, FIGURE_NETWORK, 0,
+               hangar_stats_format_rates (_("Received"), last->net_rx_rate,
+                                          _("sent"), last->net_tx_rate));
 }
 
 static void
@@ -185,9 +272,7 @@ hangar_domain_details_dispose (GObject *object)
   HangarDomainDetails *self = HANGAR_DOMAIN_DETAILS (object);
 
   g_cancellable_cancel (self->cancellable);
-  if (self->domain != NULL)
-    g_clear_signal_handler (&self->state_id, self->domain);
-  g_clear_object (&self->domain);
+  hangar_domain_details_set_domain (self, NULL);
   g_clear_object (&self->doc);
   g_clear_object (&self->cancellable);
 
@@ -250,6 +335,8 @@ hangar_domain_details_class_init (HangarDomainDetailsClass *klass)
   object_class->get_property = hangar_domain_details_get_property;
   object_class->set_property = hangar_domain_details_set_property;
 
+  g_type_ensure (HANGAR_TYPE_SPARKLINE);
+
   properties[PROP_DOMAIN] =
     g_param_spec_object ("domain", NULL, NULL,
                          HANGAR_TYPE_DOMAIN,
@@ -269,6 +356,15 @@ hangar_domain_details_class_init (HangarDomainDetailsClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HangarDomainDetails, name_row);
   gtk_widget_class_bind_template_child (widget_class, HangarDomainDetails, state_row);
   gtk_widget_class_bind_template_child (widget_class, HangarDomainDetails, os_row);
+  gtk_widget_class_bind_template_child (widget_class, HangarDomainDetails, performance_group);
+  gtk_widget_class_bind_template_child (widget_class, HangarDomainDetails, cpu_row);
+  gtk_widget_class_bind_template_child (widget_class, HangarDomainDetails, memory_use_row);
+  gtk_widget_class_bind_template_child (widget_class, HangarDomainDetails, disk_row);
+  gtk_widget_class_bind_template_child (widget_class, HangarDomainDetails, network_row);
+  gtk_widget_class_bind_template_child (widget_class, HangarDomainDetails, cpu_graph);
+  gtk_widget_class_bind_template_child (widget_class, HangarDomainDetails, memory_use_graph);
+  gtk_widget_class_bind_template_child (widget_class, HangarDomainDetails, disk_graph);
+  gtk_widget_class_bind_template_child (widget_class, HangarDomainDetails, network_graph);
   gtk_widget_class_bind_template_child (widget_class, HangarDomainDetails, resources_group);
   gtk_widget_class_bind_template_child (widget_class, HangarDomainDetails, memory_spin);
   gtk_widget_class_bind_template_child (widget_class, HangarDomainDetails, vcpu_spin);
@@ -332,17 +428,28 @@ hangar_domain_details_set_domain (HangarDomainDetails *self,
     return;
 
   if (self->domain != NULL)
-    g_clear_signal_handler (&self->state_id, self->domain);
+    {
+      g_clear_signal_handler (&self->state_id, self->domain);
+      g_clear_signal_handler (&self->stats_id, self->domain);
+      hangar_domain_unwatch_stats (self->domain);
+    }
   g_set_object (&self->domain, domain);
   g_clear_object (&self->doc);
   set_modified (self, FALSE);
 
   if (domain != NULL)
-    self->state_id = g_signal_connect_object (domain, "notify::state",
-                                              G_CALLBACK (update_state), self,
-                                              G_CONNECT_SWAPPED);
+    {
+      self->state_id = g_signal_connect_object (domain, "notify::state",
+                                                G_CALLBACK (update_state), self,
+                                                G_CONNECT_SWAPPED);
+      self->stats_id = g_signal_connect_object (domain, "notify::stats",
+                                                G_CALLBACK (update_stats), self,
+                                                G_CONNECT_SWAPPED);
+      hangar_domain_watch_stats (domain);
+    }
+  update_stats (self);
 
-  if (!os_db_requested)
+  if (!os_db_requested && domain != NULL)
     {
       os_db_requested = TRUE;
       hangar_os_db_load_async (NULL, os_db_loaded_cb, g_object_ref (self));

@@ -11,6 +11,8 @@
 #include <glib/gi18n.h>
 
 #include "hangar-domain-row.h"
+#include "hangar-sparkline.h"
+#include "hangar-stats-format.h"
 
 struct _HangarDomainRow
 {
@@ -19,12 +21,14 @@ struct _HangarDomainRow
   /* owned references */
   HangarDomain *domain;
   gulong        notify_id;
+  gulong        stats_id;
 
   /* child widgets */
   GtkWidget    *icon;
   GtkWidget    *labels;
   GtkWidget    *name_label;
   GtkWidget    *state_label;
+  GtkWidget    *cpu_graph;
 };
 
 G_DEFINE_FINAL_TYPE (HangarDomainRow, hangar_domain_row, GTK_TYPE_WIDGET)
@@ -58,12 +62,43 @@ state_icon_name (HangarDomainState state)
     }
 }
 
+/* The CPU figure and its graph, with each sample. */
+static void
+update_stats (HangarDomainRow *self)
+{
+  const HangarDomainStats *history = NULL;
+  g_autofree double *values = NULL;
+  unsigned n = 0;
+
+  if (self->domain != NULL)
+    history = hangar_domain_get_stats_history (self->domain, &n);
+
+  gtk_widget_set_visible (self->cpu_graph, n > 0);
+  if (n == 0)
+    return;
+
+  values = g_new (double, n);
+  for (unsigned i = 0; i < n; i++)
+    values[i] = history[i].cpu_percent;
+  hangar_sparkline_set_values (HANGAR_SPARKLINE (self->cpu_graph), values, n, 100);
+}
+
+static void update (HangarDomainRow *self);
+
+static void
+stats_notify_cb (HangarDomainRow *self)
+{
+  update (self);
+}
+
 static void
 update (HangarDomainRow *self)
 {
   HangarDomainState state;
   const char *label;
   g_autofree char *accessible = NULL;
+  g_autofree char *cpu = NULL;
+  g_autofree char *caption = NULL;
 
   if (self->domain == NULL)
     return;
@@ -74,8 +109,14 @@ update (HangarDomainRow *self)
     /* Translators: the state of a domain whose memory was saved to disk */
     label = _("Saved");
 
+  cpu = hangar_stats_format_cpu (hangar_domain_get_stats (self->domain));
+  if (cpu != NULL)
+    /* Translators: a row's state and processor use, "Running · 12 % CPU" */
+    caption = g_strdup_printf (_("%s · %s"), label, cpu);
+
   gtk_label_set_label (GTK_LABEL (self->name_label), hangar_domain_get_name (self->domain));
-  gtk_label_set_label (GTK_LABEL (self->state_label), label);
+  gtk_label_set_label (GTK_LABEL (self->state_label), caption != NULL ? caption : label);
+  update_stats (self);
   gtk_image_set_from_icon_name (GTK_IMAGE (self->icon), state_icon_name (state));
 
   if (state == HANGAR_DOMAIN_STATE_RUNNING)
@@ -84,15 +125,21 @@ update (HangarDomainRow *self)
     gtk_widget_remove_css_class (self->icon, "success");
 
   /* Translators: the accessible name of a row: "gentoo, Running" */
-  accessible = g_strdup_printf (_("%s, %s"), hangar_domain_get_name (self->domain), label);
+  accessible = g_strdup_printf (_("%s, %s"), hangar_domain_get_name (self->domain),
+                                caption != NULL ? caption : label);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, accessible,
                                   -1);
 }
 
 static void
-domain_notify_cb (HangarDomainRow *self)
+domain_notify_cb (HangarDomainRow *self,
+                  GParamSpec      *pspec)
 {
+  /* Samples have their own handler. */
+  if (g_strcmp0 (pspec->name, "stats") == 0)
+    return;
+
   update (self);
 }
 
@@ -104,6 +151,7 @@ hangar_domain_row_dispose (GObject *object)
   hangar_domain_row_set_domain (self, NULL);
   g_clear_pointer (&self->icon, gtk_widget_unparent);
   g_clear_pointer (&self->labels, gtk_widget_unparent);
+  g_clear_pointer (&self->cpu_graph, gtk_widget_unparent);
 
   G_OBJECT_CLASS (hangar_domain_row_parent_class)->dispose (object);
 }
@@ -196,6 +244,14 @@ hangar_domain_row_init (HangarDomainRow *self)
   gtk_widget_add_css_class (self->state_label, "dim-label");
   gtk_widget_add_css_class (self->state_label, "caption");
   gtk_box_append (GTK_BOX (self->labels), self->state_label);
+
+  self->cpu_graph = hangar_sparkline_new ();
+  gtk_widget_set_size_request (self->cpu_graph, 48, 24);
+  gtk_widget_set_valign (self->cpu_graph, GTK_ALIGN_CENTER);
+  gtk_widget_set_visible (self->cpu_graph, FALSE);
+  gtk_widget_add_css_class (self->cpu_graph, "accent");
+  gtk_widget_set_tooltip_text (self->cpu_graph, _("Processor use"));
+  gtk_widget_set_parent (self->cpu_graph, GTK_WIDGET (self));
 }
 
 GtkWidget *
@@ -222,13 +278,24 @@ hangar_domain_row_set_domain (HangarDomainRow *self,
   if (self->domain == domain)
     return;
 
+  /* A bound row is one the user can see: its domain is sampled. */
   if (self->domain != NULL)
-    g_clear_signal_handler (&self->notify_id, self->domain);
+    {
+      g_clear_signal_handler (&self->notify_id, self->domain);
+      g_clear_signal_handler (&self->stats_id, self->domain);
+      hangar_domain_unwatch_stats (self->domain);
+    }
   g_set_object (&self->domain, domain);
   if (domain != NULL)
-    self->notify_id = g_signal_connect_object (domain, "notify",
-                                               G_CALLBACK (domain_notify_cb), self,
-                                               G_CONNECT_SWAPPED);
+    {
+      self->notify_id = g_signal_connect_object (domain, "notify",
+                                                 G_CALLBACK (domain_notify_cb), self,
+                                                 G_CONNECT_SWAPPED);
+      self->stats_id = g_signal_connect_object (domain, "notify::stats",
+                                                G_CALLBACK (stats_notify_cb), self,
+                                                G_CONNECT_SWAPPED);
+      hangar_domain_watch_stats (domain);
+    }
 
   update (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DOMAIN]);

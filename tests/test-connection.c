@@ -13,11 +13,13 @@
 
 #include <libvirt/libvirt.h>
 
+#include "hangar-clone.h"
 #include "hangar-connection.h"
 #include "hangar-domain.h"
 #include "hangar-domain-doc.h"
 #include "hangar-event-loop.h"
 #include "hangar-start-check.h"
+#include "hangar-stats-sampler.h"
 #include "hangar-virt-error.h"
 
 /* libvirt's test driver, in process.  Its "default" host is shared by all
@@ -1115,7 +1117,8 @@ assert_refused (HangarDomain       *domain,
   g_clear_error (&error);
 
   /* Running it anyway is refused the same way, before libvirt is asked. */
-  if (action != HANGAR_DOMAIN_ACTION_RENAME && action != HANGAR_DOMAIN_ACTION_SET_AUTOSTART)
+  if (action != HANGAR_DOMAIN_ACTION_RENAME && action != HANGAR_DOMAIN_ACTION_SET_AUTOSTART &&
+      action != HANGAR_DOMAIN_ACTION_CLONE)
     {
       g_assert_false (run (domain, action, &error));
       g_assert_error (error, HANGAR_VIRT_ERROR, HANGAR_VIRT_ERROR_INVALID_STATE);
@@ -1340,6 +1343,422 @@ test_delete_with_storage (void)
   finish_connection (g_steal_pointer (&connection));
 }
 
+/* Statistics: one bulk call per interval for every watched domain */
+
+#define STATS_DOMAIN_XML \
+  "<domain type='test'>\n" \
+  "  <name>hangar-stats-%u</name>\n" \
+  "  <memory unit='KiB'>131072</memory>\n" \
+  "  <vcpu>1</vcpu>\n" \
+  "  <os>\n" \
+  "    <type arch='x86_64'>hvm</type>\n" \
+  "  </os>\n" \
+  "</domain>\n"
+
+static void
+count_samples_cb (HangarDomain *domain,
+                  GParamSpec   *pspec,
+                  unsigned     *count)
+{
+  if (hangar_domain_get_stats (domain) != NULL)
+    (*count)++;
+}
+
+typedef struct
+{
+  unsigned *count;
+  unsigned  wanted;
+} CountWait;
+
+static gboolean
+count_reached (gpointer data)
+{
+  CountWait *wait = data;
+
+  return *wait->count >= wait->wanted;
+}
+
+static void
+wait_for_samples (unsigned *count,
+                  unsigned  more)
+{
+  CountWait wait = { count, *count + more };
+
+  wait_until (count_reached, &wait, "statistics samples");
+}
+
+static void
+test_stats (void)
+{
+  g_autoptr(HangarConnection) connection = NULL;
+  g_autoptr(GError) error = NULL;
+  HangarStatsSampler *sampler;
+  HangarDomain *domains[3];
+  virDomainPtr doms[3] = { NULL, };
+  unsigned samples[3] = { 0, };
+  const HangarDomainStats *stats;
+  guint64 calls;
+  unsigned before;
+
+  connection = open_connection ();
+  sampler = hangar_connection_get_stats_sampler (connection);
+  g_assert_nonnull (sampler);
+  g_assert_cmpuint (hangar_stats_sampler_get_interval (sampler), ==,
+                    HANGAR_STATS_DEFAULT_INTERVAL_MS);
+  hangar_stats_sampler_set_interval (sampler, 50);
+
+  /* Three running domains, started elsewhere. */
+  for (unsigned i = 0; i < G_N_ELEMENTS (doms); i++)
+    {
+      g_autofree char *xml = g_strdup_printf (STATS_DOMAIN_XML, i);
+      g_autofree char *name = g_strdup_printf ("hangar-stats-%u", i);
+
+      doms[i] = virDomainCreateXML (outside, xml, 0);
+      g_assert_nonnull (doms[i]);
+      wait_for_listing (connection, name, TRUE);
+      domains[i] = hangar_connection_lookup_domain (connection, name);
+      wait_for_state (domains[i], HANGAR_DOMAIN_STATE_RUNNING);
+      g_signal_connect (domains[i], "notify::stats", G_CALLBACK (count_samples_cb), &samples[i]);
+    }
+
+  /* Nothing is sampled before anyone watches. */
+  g_assert_cmpuint (hangar_stats_sampler_get_n_calls (sampler), ==, 0);
+  g_assert_null (hangar_domain_get_stats (domains[0]));
+
+  for (unsigned i = 0; i < G_N_ELEMENTS (doms); i++)
+    hangar_domain_watch_stats (domains[i]);
+  /* Watched twice: still sampled once per call. */
+  hangar_domain_watch_stats (domains[0]);
+
+  wait_for_samples (&samples[0], 4);
+  calls = hangar_stats_sampler_get_n_calls (sampler);
+
+  /* Each call brought a sample of every domain: one call for all of
+   * them, not one each (a call may be on its way). */
+  g_assert_cmpuint (samples[1], ==, samples[0]);
+  g_assert_cmpuint (samples[2], ==, samples[0]);
+  g_assert_cmpuint (calls, >=, samples[0]);
+  g_assert_cmpuint (calls, <=, samples[0] + 1);
+
+  /* The test driver reports the state alone: nothing to show but that
+   * it was sampled. */
+  stats = hangar_domain_get_stats (domains[1]);
+  g_assert_nonnull (stats);
+  g_assert_cmpfloat (stats->cpu_percent, <, 0);
+  g_assert_cmpfloat (stats->disk_read_rate, <, 0);
+  g_assert_cmpfloat (stats->net_rx_rate, <, 0);
+  g_assert_cmpuint (stats->memory_kib, ==, 0);
+  {
+    unsigned n;
+    const HangarDomainStats *history = hangar_domain_get_stats_history (domains[1], &n);
+
+    g_assert_cmpuint (n, ==, samples[1]);
+    for (unsigned i = 1; i < n; i++)
+      g_assert_cmpint (history[i - 1].time, <, history[i].time);
+  }
+
+  /* No longer watched: no more samples, while the others go on. */
+  hangar_domain_unwatch_stats (domains[1]);
+  before = samples[1];
+  wait_for_samples (&samples[2], 3);
+  g_assert_cmpuint (samples[1], ==, before);
+
+  /* Stopped: its samples go; they were of a guest that is no more. */
+  g_assert_nonnull (hangar_domain_get_stats (domains[2]));
+  g_assert_true (run_action (domains[2], FORCE_OFF, &error));
+  g_assert_no_error (error);
+  wait_for_state (domains[2], HANGAR_DOMAIN_STATE_SHUTOFF);
+  g_assert_null (hangar_domain_get_stats (domains[2]));
+  g_clear_pointer (&doms[2], virDomainFree);
+
+  hangar_domain_unwatch_stats (domains[0]);
+  hangar_domain_unwatch_stats (domains[0]);
+  hangar_domain_unwatch_stats (domains[2]);
+
+  for (unsigned i = 0; i < 2; i++)
+    {
+      g_assert_cmpint (virDomainDestroy (doms[i]), ==, 0);
+      virDomainFree (doms[i]);
+    }
+  wait_for_listing (connection, "hangar-stats-0", FALSE);
+  wait_for_listing (connection, "hangar-stats-1", FALSE);
+
+  finish_connection (g_steal_pointer (&connection));
+}
+
+/* Cloning */
+
+#define CLONE_DOMAIN_XML \
+  "<domain type='test'>\n" \
+  "  <name>hangar-clone-src</name>\n" \
+  "  <uuid>5b0e2a3c-9f41-4b8e-8d6a-1c2f3e4d5a06</uuid>\n" \
+  "  <memory unit='KiB'>131072</memory>\n" \
+  "  <vcpu>1</vcpu>\n" \
+  "  <sysinfo type='smbios'>\n" \
+  "    <system>\n" \
+  "      <entry name='uuid'>5b0e2a3c-9f41-4b8e-8d6a-1c2f3e4d5a06</entry>\n" \
+  "    </system>\n" \
+  "  </sysinfo>\n" \
+  "  <os>\n" \
+  "    <type arch='x86_64'>hvm</type>\n" \
+  "  </os>\n" \
+  "  <devices>\n" \
+  "    <disk type='file' device='disk'>\n" \
+  "      <driver name='qemu' type='qcow2'/>\n" \
+  "      <source file='/default-pool/hangar-clone-src.qcow2'/>\n" \
+  "      <target dev='vda' bus='virtio'/>\n" \
+  "    </disk>\n" \
+  "    <disk type='file' device='disk'>\n" \
+  "      <driver name='qemu' type='raw'/>\n" \
+  "      <source file='%s/data.raw'/>\n" \
+  "      <target dev='vdb' bus='virtio'/>\n" \
+  "    </disk>\n" \
+  "    <disk type='file' device='cdrom'>\n" \
+  "      <source file='%s/install.iso'/>\n" \
+  "      <target dev='hdc' bus='ide'/>\n" \
+  "      <readonly/>\n" \
+  "    </disk>\n" \
+  "    <interface type='user'>\n" \
+  "      <mac address='52:54:00:4a:11:77'/>\n" \
+  "    </interface>\n" \
+  "  </devices>\n" \
+  "</domain>\n"
+
+static HangarClonePlan *
+load_plan (HangarDomain *domain)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  HangarClonePlan *plan;
+  GAsyncResult *slot = NULL;
+
+  hangar_clone_plan_load_async (domain, NULL, store_result_cb, &slot);
+  result = wait_for_result (&slot);
+  plan = hangar_clone_plan_load_finish (result, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (plan);
+
+  return plan;
+}
+
+static HangarDomain *
+run_plan (HangarClonePlan  *plan,
+          GError          **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  GAsyncResult *slot = NULL;
+
+  hangar_clone_plan_run_async (plan, NULL, store_result_cb, &slot);
+  result = wait_for_result (&slot);
+
+  return hangar_clone_plan_run_finish (plan, result, error);
+}
+
+static gboolean
+pool_has (const char *volume)
+{
+  virStoragePoolPtr pool = virStoragePoolLookupByName (outside, "default-pool");
+  virStorageVolPtr vol;
+
+  g_assert_nonnull (pool);
+  vol = virStorageVolLookupByName (pool, volume);
+  virStoragePoolFree (pool);
+  if (vol == NULL)
+    return FALSE;
+
+  virStorageVolFree (vol);
+  return TRUE;
+}
+
+static void
+delete_volume (const char *volume)
+{
+  virStoragePoolPtr pool = virStoragePoolLookupByName (outside, "default-pool");
+  virStorageVolPtr vol = virStorageVolLookupByName (pool, volume);
+
+  g_assert_nonnull (vol);
+  g_assert_cmpint (virStorageVolDelete (vol, 0), ==, 0);
+  virStorageVolFree (vol);
+  virStoragePoolFree (pool);
+}
+
+static void
+undefine_outside (const char *name)
+{
+  virDomainPtr dom = virDomainLookupByName (outside, name);
+
+  g_assert_nonnull (dom);
+  g_assert_cmpint (virDomainUndefine (dom), ==, 0);
+  virDomainFree (dom);
+}
+
+static void
+test_clone (void)
+{
+  g_autoptr(HangarConnection) connection = NULL;
+  g_autoptr(HangarDomainDoc) doc = NULL;
+  g_autoptr(HangarDomain) domain = NULL;
+  g_autoptr(HangarDomain) clone = NULL;
+  g_autoptr(HangarClonePlan) plan = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *xml = NULL;
+  g_autofree char *data_path = NULL;
+  g_autofree char *taken_path = NULL;
+  g_autofree char *copy_path = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *clone_xml = NULL;
+  g_autofree char *source_xml = NULL;
+  GAsyncResult *slot = NULL;
+  virStoragePoolPtr pool;
+  virStorageVolPtr vol;
+
+  dir = g_dir_make_tmp ("hangar-clone-XXXXXX", &error);
+  g_assert_no_error (error);
+  data_path = g_build_filename (dir, "data.raw", NULL);
+  g_assert_true (g_file_set_contents (data_path, "the user's data", -1, NULL));
+  /* Someone's file where the copy would go: it must survive. */
+  taken_path = g_build_filename (dir, "data-clone.raw", NULL);
+  g_assert_true (g_file_set_contents (taken_path, "not yours", -1, NULL));
+
+  /* A disk in the test driver's storage pool, one file no pool holds. */
+  pool = virStoragePoolLookupByName (outside, "default-pool");
+  g_assert_nonnull (pool);
+  vol = virStorageVolCreateXML (pool,
+                                "<volume><name>hangar-clone-src.qcow2</name>"
+                                "<capacity unit='MiB'>8</capacity>"
+                                "<target><format type='qcow2'/></target></volume>", 0);
+  g_assert_nonnull (vol);
+  virStorageVolFree (vol);
+  virStoragePoolFree (pool);
+
+  connection = open_connection ();
+  xml = g_strdup_printf (CLONE_DOMAIN_XML, dir, dir);
+  doc = hangar_domain_doc_new_from_string (xml, -1, NULL, &error);
+  g_assert_no_error (error);
+  hangar_connection_define_async (connection, doc, NULL, store_result_cb, &slot);
+  result = wait_for_result (&slot);
+  domain = hangar_connection_define_finish (connection, result, &error);
+  g_assert_no_error (error);
+  g_clear_object (&result);
+
+  plan = load_plan (domain);
+  g_assert_true (hangar_clone_plan_get_domain (plan) == domain);
+  g_assert_cmpstr (hangar_clone_plan_get_name (plan), ==, "hangar-clone-src-clone");
+  g_assert_false (hangar_clone_plan_get_has_nvram (plan));
+  g_assert_cmpuint (hangar_clone_plan_get_n_disks (plan), ==, 3);
+
+  /* Through the pool, as a file, and the installation medium shared. */
+  g_assert_cmpstr (hangar_clone_plan_get_disk_target (plan, 0), ==, "vda");
+  g_assert_cmpstr (hangar_clone_plan_get_disk_source (plan, 0), ==,
+                   "/default-pool/hangar-clone-src.qcow2");
+  g_assert_null (hangar_clone_plan_get_disk_reason (plan, 0));
+  g_assert_cmpint (hangar_clone_plan_get_disk_mode (plan, 0), ==, HANGAR_CLONE_COPY);
+  g_assert_cmpstr (hangar_clone_plan_get_disk_copy (plan, 0), ==, "hangar-clone-src-clone.qcow2");
+  g_assert_null (hangar_clone_plan_get_disk_reason (plan, 1));
+  g_assert_cmpint (hangar_clone_plan_get_disk_mode (plan, 1), ==, HANGAR_CLONE_COPY);
+  g_assert_cmpstr (hangar_clone_plan_get_disk_copy (plan, 1), ==, taken_path);
+  g_assert_cmpstr (hangar_clone_plan_get_disk_device (plan, 2), ==, "cdrom");
+  g_assert_cmpint (hangar_clone_plan_get_disk_mode (plan, 2), ==, HANGAR_CLONE_SHARE);
+  g_assert_nonnull (hangar_clone_plan_get_disk_reason (plan, 2));
+
+  /* A new name renames the copies that carry the old one. */
+  hangar_clone_plan_set_name (plan, " hangar-copy ");
+  g_assert_cmpstr (hangar_clone_plan_get_name (plan), ==, "hangar-copy");
+  g_assert_cmpstr (hangar_clone_plan_get_disk_copy (plan, 0), ==, "hangar-copy.qcow2");
+  g_assert_cmpstr (hangar_clone_plan_get_disk_copy (plan, 1), ==, taken_path);
+
+  /* Not while it runs: its disks would change under the copy. */
+  g_assert_true (run (domain, HANGAR_DOMAIN_ACTION_START, &error));
+  g_assert_no_error (error);
+  wait_for_state (domain, HANGAR_DOMAIN_STATE_RUNNING);
+  assert_refused (domain, HANGAR_DOMAIN_ACTION_CLONE,
+                  "“hangar-clone-src” is running: shut it down or pause it before cloning it");
+  g_assert_null (run_plan (plan, &error));
+  g_assert_error (error, HANGAR_VIRT_ERROR, HANGAR_VIRT_ERROR_INVALID_STATE);
+  g_clear_error (&error);
+  g_assert_false (pool_has ("hangar-copy.qcow2"));
+  g_assert_true (run (domain, HANGAR_DOMAIN_ACTION_FORCE_OFF, &error));
+  g_assert_no_error (error);
+  wait_for_state (domain, HANGAR_DOMAIN_STATE_SHUTOFF);
+
+  clone = run_plan (plan, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (clone);
+  g_assert_cmpstr (hangar_domain_get_name (clone), ==, "hangar-copy");
+  g_assert_true (hangar_connection_lookup_domain (connection, "hangar-copy") == clone);
+  g_assert_cmpint (hangar_domain_get_state (clone), ==, HANGAR_DOMAIN_STATE_SHUTOFF);
+  g_assert_true (hangar_domain_get_persistent (clone));
+  g_assert_cmpfloat (hangar_clone_plan_get_progress (plan), ==, 1.0);
+
+  /* What libvirt holds: its own identity, its own disks. */
+  g_assert_cmpstr (hangar_domain_get_uuid (clone), !=, hangar_domain_get_uuid (domain));
+  clone_xml = outside_xml (hangar_domain_get_uuid (clone));
+  source_xml = outside_xml (hangar_domain_get_uuid (domain));
+  {
+    g_autofree char *entry = g_strdup_printf ("<entry name='uuid'>%s</entry>",
+                                              hangar_domain_get_uuid (clone));
+
+    g_assert_nonnull (strstr (clone_xml, entry));
+  }
+  g_assert_nonnull (strstr (source_xml, "52:54:00:4a:11:77"));
+  g_assert_null (strstr (clone_xml, "52:54:00:4a:11:77"));
+  g_assert_nonnull (strstr (clone_xml, "<mac address='"));
+  g_assert_nonnull (strstr (clone_xml, "/default-pool/hangar-copy.qcow2"));
+  g_assert_true (pool_has ("hangar-copy.qcow2"));
+  g_assert_true (pool_has ("hangar-clone-src.qcow2"));
+  copy_path = g_build_filename (dir, "data-clone-1.raw", NULL);
+  g_assert_nonnull (strstr (clone_xml, copy_path));
+  g_assert_true (g_file_get_contents (copy_path, &text, NULL, NULL));
+  g_assert_cmpstr (text, ==, "the user's data");
+  g_clear_pointer (&text, g_free);
+  g_assert_true (g_file_get_contents (taken_path, &text, NULL, NULL));
+  g_assert_cmpstr (text, ==, "not yours");
+  {
+    g_autofree char *iso = g_build_filename (dir, "install.iso", NULL);
+
+    g_assert_nonnull (strstr (clone_xml, iso));
+  }
+
+  /* The same name twice: refused before anything is copied. */
+  g_assert_null (run_plan (plan, &error));
+  g_assert_error (error, HANGAR_VIRT_ERROR, HANGAR_VIRT_ERROR_FAILED);
+  g_assert_cmpstr (error->message, ==, "A virtual machine named “hangar-copy” exists already");
+  g_clear_error (&error);
+  g_assert_false (pool_has ("hangar-copy-1.qcow2"));
+
+  /* A copy that fails takes back the ones made before it. */
+  g_assert_cmpint (g_unlink (data_path), ==, 0);
+  hangar_clone_plan_set_name (plan, "hangar-broken");
+  g_assert_null (run_plan (plan, &error));
+  g_assert_nonnull (error);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, data_path));
+  g_clear_error (&error);
+  g_assert_false (pool_has ("hangar-broken.qcow2"));
+  g_assert_null (hangar_connection_lookup_domain (connection, "hangar-broken"));
+  {
+    g_autofree char *second = g_build_filename (dir, "data-clone-2.raw", NULL);
+
+    g_assert_false (g_file_test (second, G_FILE_TEST_EXISTS));
+  }
+
+  undefine_outside ("hangar-copy");
+  undefine_outside ("hangar-clone-src");
+  wait_for_listing (connection, "hangar-copy", FALSE);
+  wait_for_listing (connection, "hangar-clone-src", FALSE);
+  delete_volume ("hangar-copy.qcow2");
+  delete_volume ("hangar-clone-src.qcow2");
+  g_assert_cmpint (g_unlink (copy_path), ==, 0);
+  g_assert_cmpint (g_unlink (taken_path), ==, 0);
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+
+  g_clear_object (&clone);
+  g_clear_object (&domain);
+  finish_connection (g_steal_pointer (&connection));
+}
+
 static void
 test_close (void)
 {
@@ -1404,6 +1823,8 @@ main (int   argc,
   g_test_add_func ("/hangar/connection/start-check-network", test_start_check_network);
   g_test_add_func ("/hangar/connection/lifecycle", test_lifecycle);
   g_test_add_func ("/hangar/connection/delete-with-storage", test_delete_with_storage);
+  g_test_add_func ("/hangar/connection/stats", test_stats);
+  g_test_add_func ("/hangar/connection/clone", test_clone);
   g_test_add_func ("/hangar/connection/close", test_close);
 
   ret = g_test_run ();

@@ -12,16 +12,24 @@
 #include <glib/gstdio.h>
 #include <signal.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <linux/if_packet.h>
+#include <net/ethernet.h>
+#include <net/if.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <utime.h>
 
 #include <libvirt/libvirt.h>
 
+#include "hangar-clone.h"
 #include "hangar-connection.h"
 #include "hangar-domain.h"
 #include "hangar-domain-doc.h"
 #include "hangar-start-check.h"
+#include "hangar-stats-sampler.h"
 #include "hangar-virt-error.h"
 
 /* The embedded QEMU driver with real guests under TCG.
@@ -755,6 +763,45 @@ with_dir (const char *text,
   return g_string_free (string, FALSE);
 }
 
+static HangarClonePlan *
+load_plan_for (HangarDomain *domain)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  HangarClonePlan *plan;
+  GAsyncResult *slot = NULL;
+
+  hangar_clone_plan_load_async (domain, NULL, store_result_cb, &slot);
+  result = wait_for_result (&slot);
+  plan = hangar_clone_plan_load_finish (result, &error);
+  g_assert_no_error (error);
+
+  return plan;
+}
+
+/* Defines @text with @dir for its @DIR@ placeholders. */
+static HangarDomain *
+define_in (HangarConnection *connection,
+           const char       *text,
+           const char       *dir)
+{
+  g_autoptr(HangarDomainDoc) doc = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *xml = with_dir (text, dir);
+  GAsyncResult *slot = NULL;
+  HangarDomain *domain;
+
+  doc = hangar_domain_doc_new_from_string (xml, -1, NULL, &error);
+  g_assert_no_error (error);
+  hangar_connection_define_async (connection, doc, NULL, store_result_cb, &slot);
+  result = wait_for_result (&slot);
+  domain = hangar_connection_define_finish (connection, result, &error);
+  g_assert_no_error (error);
+
+  return domain;
+}
+
 static HangarDomainDoc *
 load_doc (HangarDomain *domain)
 {
@@ -885,7 +932,6 @@ test_live_changes (Fixture       *fixture,
   g_autofree char *extra = NULL;
   g_autofree char *live = NULL;
   g_autofree char *firmware_log = NULL;
-  GAsyncResult *slot = NULL;
 
   dir = g_build_filename (fixture->root, "live", NULL);
   firmware_log = g_build_filename (dir, "firmware.log", NULL);
@@ -901,14 +947,7 @@ test_live_changes (Fixture       *fixture,
     }
   second_iso = g_build_filename (dir, "second.iso", NULL);
 
-  xml = with_dir (LIVE_DOMAIN_XML, dir);
-  doc = hangar_domain_doc_new_from_string (xml, -1, NULL, &error);
-  g_assert_no_error (error);
-  hangar_connection_define_async (fixture->connection, doc, NULL, store_result_cb, &slot);
-  result = wait_for_result (&slot);
-  domain = hangar_connection_define_finish (fixture->connection, result, &error);
-  g_assert_no_error (error);
-  g_clear_object (&result);
+  domain = define_in (fixture->connection, LIVE_DOMAIN_XML, dir);
 
   /* Freshly started: the guest runs its persistent definition. */
   run_lifecycle (domain, HANGAR_DOMAIN_ACTION_START, HANGAR_DOMAIN_STATE_RUNNING);
@@ -1050,6 +1089,355 @@ test_live_changes (Fixture       *fixture,
   /* The teardown destroys it. */
 }
 
+/* A guest that uses its disk and network as soon as it runs: SeaBIOS
+ * reads the disk's boot sector, finds nothing to boot and tries the
+ * network, where iPXE asks for DHCP.  A tap of the host (root only) is
+ * the interface: libvirt counts its traffic, which it cannot do for
+ * user-mode networking. */
+#define BUSY_DOMAIN_XML \
+  "<domain type='qemu'>\n" \
+  "  <name>hangar-busy</name>\n" \
+  "  <memory unit='MiB'>128</memory>\n" \
+  "  <vcpu placement='static'>1</vcpu>\n" \
+  "  <os>\n" \
+  "    <type arch='x86_64' machine='pc'>hvm</type>\n" \
+  "    <boot dev='hd'/>\n" \
+  "    <boot dev='network'/>\n" \
+  "  </os>\n" \
+  "  <devices>\n" \
+  "    <disk type='file' device='disk'>\n" \
+  "      <driver name='qemu' type='raw'/>\n" \
+  "      <source file='@DIR@/boot.img'/>\n" \
+  "      <target dev='hda' bus='ide'/>\n" \
+  "    </disk>\n" \
+  "    <interface type='ethernet'>\n" \
+  "      <model type='e1000'/>\n" \
+  "    </interface>\n" \
+  "  </devices>\n" \
+  "</domain>\n"
+
+typedef struct
+{
+  HangarDomain *domain;
+  int           packet_fd;    /* sends frames to the guest's tap */
+  unsigned      tap_index;
+  gboolean      cpu;
+  gboolean      memory;
+  gboolean      disk_read;
+  gboolean      net_rx;
+  gboolean      net_tx;
+} StatsSeen;
+
+static void
+stats_seen_cb (HangarDomain *domain,
+               GParamSpec   *pspec,
+               StatsSeen    *seen)
+{
+  const HangarDomainStats *stats = hangar_domain_get_stats (domain);
+
+  if (stats == NULL)
+    return;
+
+  g_test_message ("cpu %.1f %%, memory %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT
+                  " KiB, disk %.0f/%.0f B/s, net %.0f/%.0f B/s",
+                  stats->cpu_percent, stats->memory_used_kib, stats->memory_kib,
+                  stats->disk_read_rate, stats->disk_write_rate,
+                  stats->net_rx_rate, stats->net_tx_rate);
+
+  seen->cpu |= stats->cpu_percent > 0;
+  seen->memory |= stats->memory_kib == 128 * 1024 && stats->memory_used_kib > 0 &&
+                  stats->memory_used_kib <= stats->memory_kib;
+  seen->disk_read |= stats->disk_read_rate > 0;
+  seen->net_rx |= stats->net_rx_rate > 0;
+  seen->net_tx |= stats->net_tx_rate > 0;
+}
+
+/* One Ethernet broadcast from the host into the tap: the guest receives
+ * it whatever it runs. */
+static void
+send_frame (StatsSeen *seen)
+{
+  struct sockaddr_ll addr = { 0, };
+  guint8 frame[60] = {
+    0xff, 0xff, 0xff, 0xff, 0xff, 0xff,   /* to everyone */
+    0x02, 0x00, 0x00, 0x00, 0x00, 0x01,   /* from a local address */
+    0x88, 0xb5,                           /* the local experimental type */
+  };
+
+  addr.sll_family = AF_PACKET;
+  addr.sll_ifindex = seen->tap_index;
+  addr.sll_halen = ETH_ALEN;
+  memset (addr.sll_addr, 0xff, ETH_ALEN);
+  sendto (seen->packet_fd, frame, sizeof frame, 0, (struct sockaddr *)&addr, sizeof addr);
+}
+
+static gboolean
+all_stats_seen (gpointer data)
+{
+  StatsSeen *seen = data;
+
+  if (!seen->net_rx)
+    {
+      send_frame (seen);
+      /* No event tells when the next sample is due: look again soon. */
+      g_timeout_add_once (100, (GSourceOnceFunc)g_main_context_wakeup, NULL);
+    }
+
+  return seen->cpu && seen->memory && seen->disk_read && seen->net_rx && seen->net_tx;
+}
+
+static gboolean
+sampled_while_paused (gpointer data)
+{
+  HangarDomain *domain = data;
+
+  return hangar_domain_get_state (domain) == HANGAR_DOMAIN_STATE_PAUSED &&
+         hangar_domain_get_stats (domain) != NULL;
+}
+
+static void
+test_stats (Fixture       *fixture,
+            gconstpointer  data)
+{
+  g_autoptr(HangarDomain) domain = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *boot = NULL;
+  g_autofree char *zeros = NULL;
+  g_autofree char *live = NULL;
+  g_autofree char *tap = NULL;
+  HangarStatsSampler *sampler;
+  StatsSeen seen = { NULL, };
+  virConnectPtr conn;
+  virDomainPtr dom;
+  unsigned n_samples;
+  const char *target;
+
+  if (geteuid () != 0)
+    {
+      g_test_skip ("Counting a guest's network traffic needs a tap, which needs root");
+      return;
+    }
+
+  dir = g_build_filename (fixture->root, "stats", NULL);
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  boot = g_build_filename (dir, "boot.img", NULL);
+  zeros = g_malloc0 (1024 * 1024);
+  g_file_set_contents (boot, zeros, 1024 * 1024, &error);
+  g_assert_no_error (error);
+
+  domain = define_in (fixture->connection, BUSY_DOMAIN_XML, dir);
+
+  sampler = hangar_connection_get_stats_sampler (fixture->connection);
+  hangar_stats_sampler_set_interval (sampler, 250);
+  seen.domain = domain;
+  g_signal_connect (domain, "notify::stats", G_CALLBACK (stats_seen_cb), &seen);
+  hangar_domain_watch_stats (domain);
+
+  /* Started paused from another client, so that the first sample, the
+   * base of the rates, comes before the guest ran at all. */
+  conn = virConnectOpen (hangar_connection_get_uri (fixture->connection));
+  g_assert_nonnull (conn);
+  dom = virDomainLookupByUUIDString (conn, hangar_domain_get_uuid (domain));
+  g_assert_nonnull (dom);
+  g_assert_cmpint (virDomainCreateWithFlags (dom, VIR_DOMAIN_START_PAUSED), ==, 0);
+  virDomainFree (dom);
+  virConnectClose (conn);
+  wait_until (sampled_while_paused, domain, "a sample of the paused guest");
+  g_assert_cmpfloat (hangar_domain_get_stats (domain)->cpu_percent, <, 0);
+
+  live = live_xml (fixture->connection, domain);
+  target = strstr (live, "<interface type='ethernet'>");
+  g_assert_nonnull (target);
+  target = strstr (target, "<target dev='");
+  g_assert_nonnull (target);
+  tap = g_strndup (target + strlen ("<target dev='"), strcspn (target + strlen ("<target dev='"), "'"));
+  seen.tap_index = if_nametoindex (tap);
+  g_assert_cmpuint (seen.tap_index, >, 0);
+  seen.packet_fd = socket (AF_PACKET, SOCK_RAW, htons (ETH_P_ALL));
+  g_assert_cmpint (seen.packet_fd, >=, 0);
+
+  /* Running: every figure a row shows moves. */
+  run_lifecycle (domain, HANGAR_DOMAIN_ACTION_RESUME, HANGAR_DOMAIN_STATE_RUNNING);
+  wait_until (all_stats_seen, &seen, "CPU, memory, disk and network figures");
+  close (seen.packet_fd);
+  hangar_domain_get_stats_history (domain, &n_samples);
+  g_assert_cmpuint (n_samples, >, 2);
+
+  /* Paused again, the guest uses no CPU. */
+  run_lifecycle (domain, HANGAR_DOMAIN_ACTION_PAUSE, HANGAR_DOMAIN_STATE_PAUSED);
+  {
+    const HangarDomainStats *history = hangar_domain_get_stats_history (domain, &n_samples);
+    gint64 paused_at = history[n_samples - 1].time;
+
+    /* The first sample whose interval began after the pause. */
+    for (;;)
+      {
+        unsigned n;
+
+        g_main_context_iteration (NULL, TRUE);
+        history = hangar_domain_get_stats_history (domain, &n);
+        if (n < 2 || history[n - 2].time <= paused_at)
+          continue;
+
+        g_assert_cmpfloat (history[n - 1].cpu_percent, <, 1.0);
+        break;
+      }
+  }
+
+  run_lifecycle (domain, HANGAR_DOMAIN_ACTION_FORCE_OFF, HANGAR_DOMAIN_STATE_SHUTOFF);
+  g_assert_null (hangar_domain_get_stats (domain));
+  hangar_domain_unwatch_stats (domain);
+  g_signal_handlers_disconnect_by_data (domain, &seen);
+  hangar_stats_sampler_set_interval (sampler, HANGAR_STATS_DEFAULT_INTERVAL_MS);
+}
+
+/* UEFI with its variables in a file of the test's, and a qcow2 disk. */
+#define EFI_DOMAIN_XML \
+  "<domain type='qemu'>\n" \
+  "  <name>hangar-efi</name>\n" \
+  "  <memory unit='MiB'>128</memory>\n" \
+  "  <vcpu placement='static'>1</vcpu>\n" \
+  "  <os>\n" \
+  "    <type arch='x86_64' machine='pc'>hvm</type>\n" \
+  "    <loader readonly='yes' type='pflash'>/usr/share/OVMF/OVMF_CODE.fd</loader>\n" \
+  "    <nvram template='/usr/share/OVMF/OVMF_VARS.fd'>@DIR@/hangar-efi_VARS.fd</nvram>\n" \
+  "  </os>\n" \
+  "  <features>\n" \
+  "    <acpi/>\n" \
+  "  </features>\n" \
+  "  <devices>\n" \
+  "    <disk type='file' device='disk'>\n" \
+  "      <driver name='qemu' type='qcow2'/>\n" \
+  "      <source file='@DIR@/hangar-efi.qcow2'/>\n" \
+  "      <target dev='vda' bus='virtio'/>\n" \
+  "    </disk>\n" \
+  "    <interface type='user'>\n" \
+  "      <mac address='52:54:00:4a:11:99'/>\n" \
+  "      <model type='e1000'/>\n" \
+  "    </interface>\n" \
+  "  </devices>\n" \
+  "</domain>\n"
+
+static int
+run_qemu_img (const char * const *argv,
+              char              **output)
+{
+  g_autoptr(GError) error = NULL;
+  int status = -1;
+
+  g_spawn_sync (NULL, (char **)argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL,
+                output, NULL, &status, &error);
+  g_assert_no_error (error);
+
+  return WIFEXITED (status) ? WEXITSTATUS (status) : -1;
+}
+
+static void
+test_clone (Fixture       *fixture,
+            gconstpointer  data)
+{
+  g_autoptr(HangarDomain) domain = NULL;
+  g_autoptr(HangarDomain) clone = NULL;
+  g_autoptr(HangarClonePlan) plan = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *disk = NULL;
+  g_autofree char *disk_copy = NULL;
+  g_autofree char *vars = NULL;
+  g_autofree char *vars_copy = NULL;
+  g_autofree char *vars_text = NULL;
+  g_autofree char *copy_text = NULL;
+  g_autofree char *info = NULL;
+  g_autofree char *live = NULL;
+  GAsyncResult *slot = NULL;
+  gsize vars_length;
+  gsize copy_length;
+  const char *qemu_img = g_getenv ("HANGAR_QEMU_IMG");
+
+  g_assert_nonnull (qemu_img);
+  dir = g_build_filename (fixture->root, "clone", NULL);
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  disk = g_build_filename (dir, "hangar-efi.qcow2", NULL);
+  {
+    const char *argv[] = { qemu_img, "create", "-q", "-f", "qcow2", disk, "16M", NULL };
+
+    g_assert_cmpint (run_qemu_img (argv, NULL), ==, 0);
+  }
+  /* Variables of its own, as a guest would have written them. */
+  vars = g_build_filename (dir, "hangar-efi_VARS.fd", NULL);
+  g_file_get_contents ("/usr/share/OVMF/OVMF_VARS.fd", &vars_text, &vars_length, &error);
+  g_assert_no_error (error);
+  memcpy (vars_text + vars_length - 16, "hangar-efi-vars!", 16);
+  g_file_set_contents (vars, vars_text, vars_length, &error);
+  g_assert_no_error (error);
+
+  domain = define_in (fixture->connection, EFI_DOMAIN_XML, dir);
+
+  plan = load_plan_for (domain);
+  g_assert_cmpstr (hangar_clone_plan_get_name (plan), ==, "hangar-efi-clone");
+  g_assert_true (hangar_clone_plan_get_has_nvram (plan));
+  g_assert_cmpuint (hangar_clone_plan_get_n_disks (plan), ==, 1);
+  /* No storage driver here: copied as a file. */
+  g_assert_null (hangar_clone_plan_get_disk_reason (plan, 0));
+  g_assert_cmpint (hangar_clone_plan_get_disk_mode (plan, 0), ==, HANGAR_CLONE_COPY);
+  disk_copy = g_build_filename (dir, "hangar-efi-clone.qcow2", NULL);
+  g_assert_cmpstr (hangar_clone_plan_get_disk_copy (plan, 0), ==, disk_copy);
+
+  hangar_clone_plan_run_async (plan, NULL, store_result_cb, &slot);
+  result = wait_for_result (&slot);
+  clone = hangar_clone_plan_run_finish (plan, result, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (clone);
+  g_assert_cmpstr (hangar_domain_get_name (clone), ==, "hangar-efi-clone");
+  g_assert_true (hangar_connection_lookup_domain (fixture->connection,
+                                                  "hangar-efi-clone") == clone);
+
+  /* The disk copied in its own format, with the same content. */
+  {
+    const char *argv[] = { qemu_img, "info", "--output=json", disk_copy, NULL };
+    const char *compare[] = { qemu_img, "compare", "-q", disk, disk_copy, NULL };
+
+    g_assert_cmpint (run_qemu_img (argv, &info), ==, 0);
+    g_assert_nonnull (strstr (info, "\"format\": \"qcow2\""));
+    g_assert_nonnull (strstr (info, "\"virtual-size\": 16777216"));
+    g_assert_cmpint (run_qemu_img (compare, NULL), ==, 0);
+  }
+
+  /* The variables copied as they were, for the clone alone. */
+  vars_copy = g_build_filename (dir, "hangar-efi-clone_VARS.fd", NULL);
+  g_file_get_contents (vars_copy, &copy_text, &copy_length, &error);
+  g_assert_no_error (error);
+  g_assert_cmpmem (copy_text, copy_length, vars_text, vars_length);
+
+  /* Both run at once: QEMU locks a disk image that one guest writes, so
+   * a shared disk would refuse the second start. */
+  run_lifecycle (domain, HANGAR_DOMAIN_ACTION_START, HANGAR_DOMAIN_STATE_RUNNING);
+  run_lifecycle (clone, HANGAR_DOMAIN_ACTION_START, HANGAR_DOMAIN_STATE_RUNNING);
+  live = live_xml (fixture->connection, clone);
+  g_assert_nonnull (strstr (live, disk_copy));
+  g_assert_nonnull (strstr (live, vars_copy));
+  g_assert_null (strstr (live, "52:54:00:4a:11:99"));
+  g_assert_nonnull (strstr (live, hangar_domain_get_uuid (clone)));
+  g_assert_cmpstr (hangar_domain_get_uuid (clone), !=, hangar_domain_get_uuid (domain));
+
+  /* Running, it cannot be cloned: its disk would change under the copy. */
+  {
+    g_autoptr(HangarClonePlan) again = load_plan_for (clone);
+
+    g_assert_cmpstr (hangar_clone_plan_get_name (again), ==, "hangar-efi-clone-clone");
+    g_clear_object (&result);
+    hangar_clone_plan_run_async (again, NULL, store_result_cb, &slot);
+    result = wait_for_result (&slot);
+    g_assert_null (hangar_clone_plan_run_finish (again, result, &error));
+    g_assert_error (error, HANGAR_VIRT_ERROR, HANGAR_VIRT_ERROR_INVALID_STATE);
+    g_clear_error (&error);
+  }
+
+  /* The teardown destroys both. */
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1065,6 +1453,10 @@ main (int   argc,
               fixture_set_up, test_cpu_mode, fixture_tear_down);
   g_test_add ("/hangar/embed/seed", Fixture, NULL,
               fixture_set_up, test_seed, fixture_tear_down);
+  g_test_add ("/hangar/embed/stats", Fixture, NULL,
+              fixture_set_up, test_stats, fixture_tear_down);
+  g_test_add ("/hangar/embed/clone", Fixture, NULL,
+              fixture_set_up, test_clone, fixture_tear_down);
   g_test_add ("/hangar/embed/live-changes", Fixture, NULL,
               fixture_set_up, test_live_changes, fixture_tear_down);
 

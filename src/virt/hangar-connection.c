@@ -20,6 +20,7 @@
 #include "hangar-connection.h"
 #include "hangar-connection-uri.h"
 #include "hangar-event-loop.h"
+#include "hangar-stats-sampler.h"
 #include "hangar-virt-error.h"
 #include "hangar-virt-private.h"
 
@@ -79,6 +80,7 @@ struct _HangarConnection
   GHashTable            *lookups;    /* uuid → Lookup, workers in flight */
   GQueue                 early_events;
   EventSink             *sink;
+  HangarStatsSampler    *stats_sampler;
 
   /* Shared with worker threads, under @lock */
   GMutex                 lock;
@@ -805,6 +807,16 @@ hangar_connection_domain_undefined (HangarConnection *self,
 }
 
 
+HangarDomain *
+hangar_connection_add_defined (HangarConnection *self,
+                               HangarDomainInfo *info)
+{
+  g_return_val_if_fail (HANGAR_IS_CONNECTION (self), NULL);
+  g_return_val_if_fail (info != NULL, NULL);
+
+  return insert_or_update (self, info, FALSE);
+}
+
 void
 hangar_connection_domain_renamed (HangarConnection *self,
                                   HangarDomain     *domain,
@@ -866,6 +878,10 @@ hangar_connection_dispose (GObject *object)
   self->keep_open = FALSE;
   g_clear_handle_id (&self->reconnect_id, g_source_remove);
   drop_session (self);
+
+  if (self->stats_sampler != NULL)
+    g_object_run_dispose (G_OBJECT (self->stats_sampler));
+  g_clear_object (&self->stats_sampler);
 
   g_hash_table_remove_all (self->by_uuid);
   if (self->domains != NULL)
@@ -1025,6 +1041,7 @@ hangar_connection_init (HangarConnection *self)
                                       g_free, (GDestroyNotify)caps_free);
   g_queue_init (&self->early_events);
   self->lifecycle_id = -1;
+  self->stats_sampler = hangar_stats_sampler_new (self);
 }
 
 HangarConnection *
@@ -1131,6 +1148,14 @@ hangar_connection_is_local (HangarConnection *self)
     return FALSE;
 
   return TRUE;
+}
+
+HangarStatsSampler *
+hangar_connection_get_stats_sampler (HangarConnection *self)
+{
+  g_return_val_if_fail (HANGAR_IS_CONNECTION (self), NULL);
+
+  return self->stats_sampler;
 }
 
 virConnectPtr

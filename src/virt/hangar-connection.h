@@ -84,6 +84,10 @@ HangarDomain *hangar_connection_define_finish (HangarConnection    *self,
  * system and session, test:///), where Hangar can look at disk paths. */
 gboolean hangar_connection_is_local (HangarConnection *self);
 
+/* The connection's statistics of running domains (hangar-stats-sampler.h). */
+typedef struct _HangarStatsSampler HangarStatsSampler;
+HangarStatsSampler *hangar_connection_get_stats_sampler (HangarConnection *self);
+
 /* The host's capabilities and the domain capabilities for one
  * hypervisor type, as libvirt's XML. Cached after the first call. */
 void     hangar_connection_load_capabilities_async  (HangarConnection    *self,

@@ -18,6 +18,7 @@
 #include <libvirt/virterror.h>
 
 #include "hangar-domain.h"
+#include "hangar-stats-sampler.h"
 #include "hangar-virt-error.h"
 #include "hangar-virt-private.h"
 #include "hangar-xml-diff.h"
@@ -43,6 +44,9 @@ struct _HangarDomain
   gboolean           has_pending_changes;
   unsigned           n_applying;  /* applies whose worker has not returned */
   unsigned           n_applied;   /* applies returned so far */
+
+  HangarStatsRecord *last_record; /* the base of the next sample's rates */
+  GArray            *history;     /* HangarDomainStats, oldest first */
 };
 
 G_DEFINE_FINAL_TYPE (HangarDomain, hangar_domain, G_TYPE_OBJECT)
@@ -67,7 +71,8 @@ G_DEFINE_ENUM_TYPE (HangarDomainAction, hangar_domain_action,
   G_DEFINE_ENUM_VALUE (HANGAR_DOMAIN_ACTION_DISCARD_SAVE, "discard-save"),
   G_DEFINE_ENUM_VALUE (HANGAR_DOMAIN_ACTION_UNDEFINE, "undefine"),
   G_DEFINE_ENUM_VALUE (HANGAR_DOMAIN_ACTION_RENAME, "rename"),
-  G_DEFINE_ENUM_VALUE (HANGAR_DOMAIN_ACTION_SET_AUTOSTART, "set-autostart"))
+  G_DEFINE_ENUM_VALUE (HANGAR_DOMAIN_ACTION_SET_AUTOSTART, "set-autostart"),
+  G_DEFINE_ENUM_VALUE (HANGAR_DOMAIN_ACTION_CLONE, "clone"))
 
 enum {
   PROP_0,
@@ -78,10 +83,26 @@ enum {
   PROP_AUTOSTART,
   PROP_HAS_MANAGED_SAVE,
   PROP_HAS_PENDING_CHANGES,
+  PROP_STATS,
   N_PROPS
 };
 
 static GParamSpec *properties[N_PROPS];
+
+HangarDomainStats *
+hangar_domain_stats_copy (const HangarDomainStats *stats)
+{
+  return g_memdup2 (stats, sizeof *stats);
+}
+
+void
+hangar_domain_stats_free (HangarDomainStats *stats)
+{
+  g_free (stats);
+}
+
+G_DEFINE_BOXED_TYPE (HangarDomainStats, hangar_domain_stats,
+                     hangar_domain_stats_copy, hangar_domain_stats_free)
 
 /* What a worker needs: its own libvirt reference and copies of the rest,
  * so that it never touches the HangarDomain from another thread. */
@@ -312,6 +333,8 @@ hangar_domain_finalize (GObject *object)
   g_free (self->name);
   g_free (self->collate_key);
   g_free (self->uuid);
+  g_clear_pointer (&self->last_record, hangar_stats_record_free);
+  g_clear_pointer (&self->history, g_array_unref);
 
   G_OBJECT_CLASS (hangar_domain_parent_class)->finalize (object);
 }
@@ -352,6 +375,10 @@ hangar_domain_get_property (GObject    *object,
 
     case PROP_HAS_PENDING_CHANGES:
       g_value_set_boolean (value, self->has_pending_changes);
+      break;
+
+    case PROP_STATS:
+      g_value_set_boxed (value, hangar_domain_get_stats (self));
       break;
 
     default:
@@ -404,12 +431,19 @@ hangar_domain_class_init (HangarDomainClass *klass)
                           FALSE,
                           (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
+  properties[PROP_STATS] =
+    g_param_spec_boxed ("stats", NULL, NULL,
+                        HANGAR_TYPE_DOMAIN_STATS,
+                        (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
 static void
 hangar_domain_init (HangarDomain *self)
 {
+  self->history = g_array_sized_new (FALSE, FALSE, sizeof (HangarDomainStats),
+                                     HANGAR_DOMAIN_STATS_HISTORY);
 }
 
 HangarDomain *
@@ -470,6 +504,134 @@ set_flag (HangarDomain *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
 }
 
+static void
+clear_stats (HangarDomain *self)
+{
+  g_clear_pointer (&self->last_record, hangar_stats_record_free);
+
+  if (self->history->len == 0)
+    return;
+
+  g_array_set_size (self->history, 0);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATS]);
+}
+
+/* Per second, from two readings of a counter; -1 when either lacks it or
+ * the counter went back (a new QEMU). */
+static double
+rate (gboolean  known,
+      guint64   then,
+      guint64   now,
+      double    seconds)
+{
+  if (!known || now < then || seconds <= 0)
+    return -1;
+
+  return (now - then) / seconds;
+}
+
+void
+hangar_domain_push_stats_record (HangarDomain      *self,
+                                 HangarStatsRecord *record)
+{
+  g_autoptr(HangarStatsRecord) owned = record;
+  HangarStatsRecord *last = self->last_record;
+  HangarDomainStats stats = { 0, };
+  double seconds = 0;
+
+  g_return_if_fail (HANGAR_IS_DOMAIN (self));
+  g_return_if_fail (record != NULL);
+
+  /* An older record cannot be a base. */
+  if (last != NULL && record->time <= last->time)
+    return;
+
+  if (last != NULL)
+    seconds = (record->time - last->time) / (double)G_USEC_PER_SEC;
+
+  stats.time = record->time;
+  stats.cpu_percent = -1;
+  if (last != NULL && last->has_cpu && record->has_cpu && record->cpu_time >= last->cpu_time &&
+      seconds > 0)
+    {
+      unsigned vcpus = MAX (record->vcpus, 1);
+
+      /* Where only QEMU's total is known, its other threads count too:
+       * keep it within what the vCPUs could use. */
+      stats.cpu_percent = CLAMP ((record->cpu_time - last->cpu_time) / 1e9 / seconds /
+                                 vcpus * 100, 0, 100);
+    }
+
+  if (record->has_balloon)
+    {
+      stats.memory_kib = record->balloon_current;
+      if (record->balloon_available > 0 && record->balloon_unused <= record->balloon_available)
+        stats.memory_used_kib = record->balloon_available - record->balloon_unused;
+      else
+        stats.memory_used_kib = MIN (record->balloon_rss, record->balloon_current);
+    }
+
+  stats.disk_read_rate = rate (last != NULL && last->has_block && record->has_block,
+                               last ? last->rd_bytes : 0, record->rd_bytes, seconds);
+  stats.disk_write_rate = rate (last != NULL && last->has_block && record->has_block,
+                                last ? last->wr_bytes : 0, record->wr_bytes, seconds);
+  stats.net_rx_rate = rate (last != NULL && last->has_net && record->has_net,
+                            last ? last->rx_bytes : 0, record->rx_bytes, seconds);
+  stats.net_tx_rate = rate (last != NULL && last->has_net && record->has_net,
+                            last ? last->tx_bytes : 0, record->tx_bytes, seconds);
+
+  g_clear_pointer (&self->last_record, hangar_stats_record_free);
+  self->last_record = g_steal_pointer (&owned);
+
+  if (self->history->len == HANGAR_DOMAIN_STATS_HISTORY)
+    g_array_remove_index (self->history, 0);
+  g_array_append_val (self->history, stats);
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATS]);
+}
+
+const HangarDomainStats *
+hangar_domain_get_stats (HangarDomain *self)
+{
+  g_return_val_if_fail (HANGAR_IS_DOMAIN (self), NULL);
+
+  if (self->history->len == 0)
+    return NULL;
+
+  return &g_array_index (self->history, HangarDomainStats, self->history->len - 1);
+}
+
+const HangarDomainStats *
+hangar_domain_get_stats_history (HangarDomain *self,
+                                 unsigned     *n_samples)
+{
+  g_return_val_if_fail (HANGAR_IS_DOMAIN (self), NULL);
+  g_return_val_if_fail (n_samples != NULL, NULL);
+
+  *n_samples = self->history->len;
+
+  return (const HangarDomainStats *)(gpointer)self->history->data;
+}
+
+void
+hangar_domain_watch_stats (HangarDomain *self)
+{
+  g_return_if_fail (HANGAR_IS_DOMAIN (self));
+
+  if (self->connection != NULL)
+    hangar_stats_sampler_watch (hangar_connection_get_stats_sampler (self->connection), self);
+}
+
+void
+hangar_domain_unwatch_stats (HangarDomain *self)
+{
+  g_return_if_fail (HANGAR_IS_DOMAIN (self));
+
+  /* The connection's sampler went with it, and its watches. */
+  if (self->connection != NULL)
+    hangar_stats_sampler_unwatch (hangar_connection_get_stats_sampler (self->connection), self);
+}
+
 void
 hangar_domain_set_state (HangarDomain      *self,
                          HangarDomainState  state)
@@ -489,6 +651,10 @@ hangar_domain_set_state (HangarDomain      *self,
   /* A guest that stopped starts again from its persistent definition. */
   if (state == HANGAR_DOMAIN_STATE_SHUTOFF)
     set_flag (self, &self->has_pending_changes, FALSE, PROP_HAS_PENDING_CHANGES);
+
+  /* Its counters start again from zero with the next QEMU. */
+  if (state == HANGAR_DOMAIN_STATE_SHUTOFF || state == HANGAR_DOMAIN_STATE_CRASHED)
+    clear_stats (self);
 }
 
 void
@@ -776,6 +942,15 @@ hangar_domain_check_action (HangarDomain        *self,
         return refuse (error, _("“%s” has no persistent definition"), name);
       return TRUE;
 
+    case HANGAR_DOMAIN_ACTION_CLONE:
+      if (!self->persistent)
+        return refuse (error, _("“%s” has no persistent definition to clone"), name);
+      /* A running guest writes to its disks while they are copied. */
+      if (state != HANGAR_DOMAIN_STATE_SHUTOFF && state != HANGAR_DOMAIN_STATE_PAUSED)
+        return refuse (error, _("“%s” is running: shut it down or pause it before "
+                                "cloning it"), name);
+      return TRUE;
+
     default:
       g_return_val_if_reached (FALSE);
     }
@@ -843,6 +1018,8 @@ describe_action (HangarDomainAction  action,
       return g_strdup_printf (data->flag ? _("Turning on autostart of “%s”")
                                          : _("Turning off autostart of “%s”"),
                               data->name);
+    case HANGAR_DOMAIN_ACTION_CLONE:
+      return g_strdup_printf (_("Cloning “%s”"), data->name);
     default:
       g_assert_not_reached ();
     }
@@ -1044,7 +1221,8 @@ hangar_domain_run_action_async (HangarDomain        *self,
   g_return_if_fail (HANGAR_IS_DOMAIN (self));
   g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
   g_return_if_fail (action != HANGAR_DOMAIN_ACTION_RENAME &&
-                    action != HANGAR_DOMAIN_ACTION_SET_AUTOSTART);
+                    action != HANGAR_DOMAIN_ACTION_SET_AUTOSTART &&
+                    action != HANGAR_DOMAIN_ACTION_CLONE);
 
   run_action (self, action, FALSE, NULL, hangar_domain_run_action_async,
               cancellable, callback, user_data);

@@ -45,6 +45,7 @@ typedef enum
   HANGAR_DOMAIN_ACTION_UNDEFINE,
   HANGAR_DOMAIN_ACTION_RENAME,
   HANGAR_DOMAIN_ACTION_SET_AUTOSTART,
+  HANGAR_DOMAIN_ACTION_CLONE,       /* see hangar-clone.h */
 } HangarDomainAction;
 
 #define HANGAR_TYPE_DOMAIN_ACTION (hangar_domain_action_get_type ())
@@ -56,9 +57,36 @@ typedef struct _HangarConnection HangarConnection;
 
 G_DECLARE_FINAL_TYPE (HangarDomain, hangar_domain, HANGAR, DOMAIN, GObject)
 
+/* Resource use of a running domain over the last sampling interval, from
+ * its connection's bulk statistics (see hangar-stats-sampler.h).  A
+ * negative rate is unknown: the first sample after a start, or a driver
+ * that does not report the group (libvirt's test driver reports only the
+ * state). */
+typedef struct
+{
+  gint64  time;              /* g_get_monotonic_time () of the sample */
+  double  cpu_percent;       /* of all the guest's vCPUs together, 0 to 100 */
+  guint64 memory_kib;        /* what the guest has now (the balloon), 0 when unknown */
+  guint64 memory_used_kib;   /* of it in use: the guest's own figure where its balloon
+                              * driver reports one, else QEMU's resident memory;
+                              * 0 when unknown */
+  double  disk_read_rate;    /* bytes per second, all disks */
+  double  disk_write_rate;
+  double  net_rx_rate;       /* bytes per second, all interfaces */
+  double  net_tx_rate;
+} HangarDomainStats;
+
+#define HANGAR_TYPE_DOMAIN_STATS (hangar_domain_stats_get_type ())
+GType              hangar_domain_stats_get_type (void);
+HangarDomainStats *hangar_domain_stats_copy     (const HangarDomainStats *stats);
+void               hangar_domain_stats_free     (HangarDomainStats       *stats);
+
+/* How many samples a domain keeps, oldest dropped first. */
+#define HANGAR_DOMAIN_STATS_HISTORY 60
+
 /* Properties: "name", "uuid", "state", "persistent", "autostart",
- * "has-managed-save", "has-pending-changes".  They change on the main context, from libvirt's
- * events and from the actions' results. */
+ * "has-managed-save", "has-pending-changes", "stats".  They change on the
+ * main context, from libvirt's events and from the actions' results. */
 HangarConnection *hangar_domain_get_connection (HangarDomain *self);
 const char       *hangar_domain_get_name       (HangarDomain *self);
 const char       *hangar_domain_get_uuid       (HangarDomain *self);
@@ -72,6 +100,18 @@ gboolean          hangar_domain_get_has_managed_save (HangarDomain *self);
  * from Hangar's own applies and hangar_domain_load_pending_changes_async
  * (); FALSE once the domain is shut off. */
 gboolean          hangar_domain_get_has_pending_changes (HangarDomain *self);
+
+/* Statistics are sampled only while someone watches: each call to watch
+ * needs its unwatch.  Rows and pages watch the domains they show. */
+void              hangar_domain_watch_stats    (HangarDomain *self);
+void              hangar_domain_unwatch_stats  (HangarDomain *self);
+/* The last sample, or NULL when the domain does not run or was not
+ * sampled yet.  "stats" is notified with each new one. */
+const HangarDomainStats *hangar_domain_get_stats (HangarDomain *self);
+/* The samples since the domain started (at most HANGAR_DOMAIN_STATS_HISTORY),
+ * oldest first; @n_samples is set to how many. */
+const HangarDomainStats *hangar_domain_get_stats_history (HangarDomain *self,
+                                                          unsigned     *n_samples);
 
 /* FALSE with HANGAR_VIRT_ERROR_INVALID_STATE (or NOT_CONNECTED) and a
  * user-visible reason when the last known state forbids @action.  The

@@ -87,8 +87,47 @@ gboolean      hangar_connection_load_capabilities_sync (HangarConnection  *self,
  * the list follows even before libvirt's event arrives. */
 void          hangar_connection_domain_undefined (HangarConnection *self,
                                                   HangarDomain     *domain);
+/* Lists a domain a worker defined (a clone) and returns its entry; the
+ * DEFINED event may have listed it already. */
+HangarDomain *hangar_connection_add_defined      (HangarConnection *self,
+                                                  HangarDomainInfo *info);
 void          hangar_connection_domain_renamed   (HangarConnection *self,
                                                   HangarDomain     *domain,
                                                   const char       *name);
+
+/* One domain's counters from a bulk statistics call, read on a worker.
+ * The has_* fields tell which groups the driver reported. */
+typedef struct
+{
+  char     *uuid;
+  gint64    time;             /* g_get_monotonic_time () after the call */
+  int       state;            /* virDomainState */
+  gboolean  has_cpu;
+  guint64   cpu_time;         /* ns: the vCPUs', else the whole QEMU's */
+  unsigned  vcpus;            /* 0 when unknown */
+  gboolean  has_balloon;
+  guint64   balloon_current;  /* KiB the guest has */
+  guint64   balloon_available;
+  guint64   balloon_unused;
+  guint64   balloon_rss;
+  gboolean  has_block;
+  guint64   rd_bytes;
+  guint64   wr_bytes;
+  gboolean  has_net;
+  guint64   rx_bytes;
+  guint64   tx_bytes;
+} HangarStatsRecord;
+
+void hangar_stats_record_free (HangarStatsRecord *record);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HangarStatsRecord, hangar_stats_record_free)
+
+/* A connection's own sampler; @connection is borrowed. */
+HangarStatsSampler *hangar_stats_sampler_new (HangarConnection *connection);
+
+/* Called by the sampler on the main context with a new record of @self;
+ * the record is kept as the base of the next rates. */
+void hangar_domain_push_stats_record (HangarDomain      *self,
+                                      HangarStatsRecord *record);
 
 G_END_DECLS
