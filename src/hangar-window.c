@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "hangar-add-connection-dialog.h"
+#include "hangar-clone-dialog.h"
 #include "hangar-connection-page.h"
 #include "hangar-connection-row.h"
 #include "hangar-credentials-dialog.h"
@@ -727,6 +728,10 @@ update_lifecycle_actions (HangarWindow *self)
                                  have && hangar_domain_check_action (self->selected,
                                                                      HANGAR_DOMAIN_ACTION_RENAME,
                                                                      NULL));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.clone",
+                                 have && hangar_domain_check_action (self->selected,
+                                                                     HANGAR_DOMAIN_ACTION_CLONE,
+                                                                     NULL));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.delete",
                                  have &&
                                  hangar_domain_get_state (self->selected) ==
@@ -990,6 +995,64 @@ rename_action (GtkWidget  *widget,
   g_signal_connect (dialog, "response", G_CALLBACK (rename_response_cb), g_object_ref (self));
   gtk_window_present (GTK_WINDOW (dialog));
   gtk_widget_grab_focus (entry);
+}
+
+/* Cloning, with a choice of disks */
+
+static void
+clone_done_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(HangarCloneDialog) dialog = user_data;
+  HangarClonePlan *plan = HANGAR_CLONE_PLAN (source);
+  HangarWindow *self = HANGAR_WINDOW (gtk_window_get_transient_for (GTK_WINDOW (dialog)));
+  g_autoptr(HangarDomain) clone = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+
+  clone = hangar_clone_plan_run_finish (plan, result, &error);
+  if (self == NULL)
+    return;
+
+  if (clone == NULL)
+    {
+      hangar_clone_dialog_set_busy (dialog, FALSE);
+      show_error (self, error);
+      return;
+    }
+
+  message = g_strdup_printf (_("“%s” was cloned as “%s”"),
+                             hangar_domain_get_name (hangar_clone_plan_get_domain (plan)),
+                             hangar_domain_get_name (clone));
+  hangar_window_show_message (self, message);
+  hangar_window_select_domain (self, clone);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
+static void
+clone_requested_cb (HangarCloneDialog *dialog,
+                    HangarClonePlan   *plan,
+                    HangarWindow      *self)
+{
+  hangar_clone_dialog_set_busy (dialog, TRUE);
+  hangar_clone_plan_run_async (plan, self->cancellable, clone_done_cb, g_object_ref (dialog));
+}
+
+static void
+clone_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  HangarWindow *self = HANGAR_WINDOW (widget);
+  GtkWidget *dialog;
+
+  g_return_if_fail (self->selected != NULL);
+
+  dialog = hangar_clone_dialog_new (self->selected);
+  gtk_window_set_transient_for (GTK_WINDOW (dialog), GTK_WINDOW (self));
+  g_signal_connect_object (dialog, "clone", G_CALLBACK (clone_requested_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 /* Deleting, with a choice of disks */
@@ -1362,6 +1425,7 @@ hangar_window_class_init (HangarWindowClass *klass)
     gtk_widget_class_install_action (widget_class, simple_actions[i].name, NULL, simple_action);
   gtk_widget_class_install_action (widget_class, "win.shutdown", NULL, shutdown_action);
   gtk_widget_class_install_action (widget_class, "win.rename", NULL, rename_action);
+  gtk_widget_class_install_action (widget_class, "win.clone", NULL, clone_action);
   gtk_widget_class_install_action (widget_class, "win.delete", NULL, delete_action);
   gtk_widget_class_install_action (widget_class, "win.apply", NULL, apply_action);
   gtk_widget_class_install_action (widget_class, "win.add-connection", NULL,
