@@ -96,6 +96,8 @@ write_config (HangarTestDaemon *self)
                           "listen_addr = \"127.0.0.1\"\n"
                           "tcp_port = \"%d\"\n"
                           "auth_tcp = \"sasl\"\n"
+                          /* What ssh reaches on the "remote" side. */
+                          "auth_unix_rw = \"none\"\n"
                           "unix_sock_dir = \"%s\"\n"
                           "log_outputs = \"1:file:%s\"\n"
                           /* Each call it dispatches, as "proc=N". */
@@ -244,6 +246,12 @@ GPid
 hangar_test_daemon_get_pid (HangarTestDaemon *self)
 {
   return self->pid;
+}
+
+char *
+hangar_test_daemon_dup_socket (HangarTestDaemon *self)
+{
+  return g_build_filename (self->dir, "sockets", "libvirt-sock", NULL);
 }
 
 const char *

@@ -31,6 +31,8 @@ gboolean          hangar_test_daemon_dispatched (HangarTestDaemon *self,
                                                  int               procedure);
 /* Its process, 0 while it is not running. */
 GPid              hangar_test_daemon_get_pid (HangarTestDaemon *self);
+/* Its read-write UNIX socket. */
+char             *hangar_test_daemon_dup_socket (HangarTestDaemon *self);
 /* The folder it keeps its files in, for the test's own. */
 const char       *hangar_test_daemon_get_dir (HangarTestDaemon *self);
 /* Kills it (SIGKILL: as a crash or a lost host would) and waits for it. */

@@ -11,6 +11,9 @@
  *   are typed into Hangar's dialog through the X server;
  * - an edit made meanwhile by another client (virsh) is detected on apply
  *   and applied on top only when the user says so;
+ * - a test+ssh:// connection, through a stand-in for ssh that asks the
+ *   password from SSH_ASKPASS as OpenSSH does (tests/hangar-fake-ssh.py):
+ *   Hangar's helper makes it ask Hangar, never a terminal;
  * - the daemon killed and started again: the connection shows as lost,
  *   reconnects by itself, brings its list up to date, and the editor
  *   keeps its unsaved edit; killed during a reconnection's list and
@@ -23,6 +26,7 @@
 #include <gdk/x11/gdkx.h>
 #include <signal.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "hangar-connection-list.h"
 #include "hangar-connection-row.h"
@@ -47,7 +51,12 @@ typedef struct
   gulong                answer_id;
   gboolean              kill_in_list;
   gboolean              killed;
+  gboolean              wrong_password;
+  char                 *last_prompt;
 } Fixture;
+
+/* On $PATH first: "ssh" is tests/hangar-fake-ssh.py. */
+static char *fake_bin;
 
 
 /* Widgets, found as a user finds them: by what they show */
@@ -148,6 +157,17 @@ screenshot (GtkWindow  *window,
   g_test_message ("screenshot: %s", path);
 }
 
+/* Gives the X server's keyboard focus back to whatever is under the
+ * pointer, as it is without a window manager, for the tests that follow. */
+static void
+release_focus (void)
+{
+  Display *xdisplay = gdk_x11_display_get_xdisplay (gdk_display_get_default ());
+
+  XSetInputFocus (xdisplay, PointerRoot, RevertToPointerRoot, CurrentTime);
+  XFlush (xdisplay);
+}
+
 /* Keys typed through the X server into @window, as a user types them. */
 static void
 type_into (GtkWindow  *window,
@@ -161,6 +181,7 @@ type_into (GtkWindow  *window,
                              (unsigned long)gdk_x11_surface_get_xid (surface), quoted);
   hangar_test_spawn (command);
   hangar_test_run_for (200);
+  release_focus ();
 }
 
 static void
@@ -174,6 +195,7 @@ press_key (GtkWindow  *window,
                              (unsigned long)gdk_x11_surface_get_xid (surface), key);
   hangar_test_spawn (command);
   hangar_test_run_for (200);
+  release_focus ();
 }
 
 
@@ -278,7 +300,10 @@ answer_cb (HangarConnectionList *list,
           break;
 
         case HANGAR_AUTH_FIELD_PASSWORD:
-          hangar_auth_request_set_answer (request, i, PASSWORD);
+          g_free (fixture->last_prompt);
+          fixture->last_prompt = g_strdup (hangar_auth_request_get_prompt (request, i));
+          hangar_auth_request_set_answer (request, i,
+                                          fixture->wrong_password ? "guess" : PASSWORD);
           break;
 
         case HANGAR_AUTH_FIELD_TEXT:
@@ -348,6 +373,7 @@ fixture_tear_down (Fixture       *fixture,
   g_clear_object (&fixture->list);
   g_clear_pointer (&fixture->daemon, hangar_test_daemon_free);
   g_clear_pointer (&fixture->uri, g_free);
+  g_clear_pointer (&fixture->last_prompt, g_free);
 }
 
 typedef struct
@@ -621,6 +647,49 @@ test_concurrent_edit (Fixture       *fixture,
   hangar_test_wait_until (libvirt_holds, &wait, TIMEOUT, "both edits in libvirt's definition");
 }
 
+static void
+write_fake_ssh_file (const char *name,
+                     const char *text)
+{
+  g_autofree char *path = g_build_filename (fake_bin, name, NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_file_set_contents (path, text, -1, &error);
+  g_assert_no_error (error);
+}
+
+static void
+test_ssh_askpass (Fixture       *fixture,
+                  gconstpointer  user_data)
+{
+  g_autofree char *socket_path = hangar_test_daemon_dup_socket (fixture->daemon);
+  HangarConnection *connection;
+
+  /* "ssh" reaches the daemon's UNIX socket once given the password. */
+  write_fake_ssh_file ("socket", socket_path);
+  write_fake_ssh_file ("password", PASSWORD);
+
+  g_free (fixture->uri);
+  fixture->uri = g_strdup ("test+ssh://" USER "@fakehost/default");
+  connection = add_and_open (fixture);
+
+  /* OpenSSH's question reached Hangar, as the user would see it. */
+  g_assert_cmpstr (fixture->last_prompt, ==, USER "@fakehost's password: ");
+  g_assert_cmpstr (hangar_connection_get_uri (connection), ==, fixture->uri);
+  g_assert_cmpstr (hangar_connection_get_title (connection), ==, "Test driver on alice@fakehost");
+  g_assert_nonnull (hangar_connection_lookup_domain (connection, TEST_DOMAIN));
+
+  /* A wrong password: not connected, with ssh's reason. */
+  hangar_connection_close (connection);
+  fixture->wrong_password = TRUE;
+  hangar_connection_list_open (fixture->list, connection);
+  wait_for_state (connection, HANGAR_CONNECTION_CONNECTING, "the second open to start");
+  wait_for_state (connection, HANGAR_CONNECTION_DISCONNECTED, "the refused open");
+  g_test_message ("%s", hangar_connection_get_error (connection));
+  g_assert_nonnull (strstr (hangar_connection_get_error (connection), "Permission denied"));
+  g_assert_false (hangar_connection_get_reconnecting (connection));
+}
+
 static gboolean
 lost (gpointer data)
 {
@@ -815,6 +884,19 @@ int
 main (int   argc,
       char *argv[])
 {
+  g_autoptr(GError) error = NULL;
+  g_autofree char *fake_ssh = NULL;
+  g_autofree char *path = NULL;
+  int status;
+
+  /* Before any thread starts: the environment is read everywhere. */
+  fake_bin = g_dir_make_tmp ("hangar-fake-ssh-XXXXXX", &error);
+  g_assert_no_error (error);
+  fake_ssh = g_build_filename (fake_bin, "ssh", NULL);
+  g_assert_cmpint (symlink (g_getenv ("HANGAR_FAKE_SSH"), fake_ssh), ==, 0);
+  path = g_strconcat (fake_bin, ":", g_getenv ("PATH"), NULL);
+  g_setenv ("PATH", path, TRUE);
+
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
   hangar_event_loop_ensure ();
@@ -823,6 +905,8 @@ main (int   argc,
               fixture_set_up, test_sasl_dialog, fixture_tear_down);
   g_test_add ("/hangar/remote/concurrent-edit", Fixture, GINT_TO_POINTER (TRUE),
               fixture_set_up, test_concurrent_edit, fixture_tear_down);
+  g_test_add ("/hangar/remote/ssh-askpass", Fixture, GINT_TO_POINTER (TRUE),
+              fixture_set_up, test_ssh_askpass, fixture_tear_down);
   g_test_add ("/hangar/remote/reconnect", Fixture, GINT_TO_POINTER (TRUE),
               fixture_set_up, test_reconnect, fixture_tear_down);
   g_test_add ("/hangar/remote/loss-during-list", Fixture, GINT_TO_POINTER (TRUE),
@@ -830,5 +914,14 @@ main (int   argc,
   g_test_add ("/hangar/remote/loss-during-apply", Fixture, GINT_TO_POINTER (TRUE),
               fixture_set_up, test_loss_during_apply, fixture_tear_down);
 
-  return g_test_run ();
+  status = g_test_run ();
+
+  {
+    g_autofree char *command = g_strdup_printf ("rm -rf '%s'", fake_bin);
+
+    g_spawn_command_line_sync (command, NULL, NULL, NULL, NULL);
+  }
+  g_free (fake_bin);
+
+  return status;
 }

@@ -16,6 +16,7 @@
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
 
+#include "hangar-askpass.h"
 #include "hangar-auth-request.h"
 #include "hangar-connection.h"
 #include "hangar-connection-uri.h"
@@ -72,6 +73,7 @@ struct _HangarConnection
 
   /* owned references */
   char                  *uri;
+  char                  *open_uri;   /* what libvirt opens: OpenSSH asks Hangar */
   char                  *title;
   char                  *error_message;
   GMainContext          *context;
@@ -98,6 +100,7 @@ struct _HangarConnection
   gboolean               reconnecting;
   unsigned               reconnect_id;
   unsigned               reconnect_delay;  /* seconds before the next try */
+  unsigned               askpass_id;
 };
 
 G_DEFINE_FINAL_TYPE (HangarConnection, hangar_connection, G_TYPE_OBJECT)
@@ -878,6 +881,8 @@ hangar_connection_dispose (GObject *object)
   self->keep_open = FALSE;
   g_clear_handle_id (&self->reconnect_id, g_source_remove);
   drop_session (self);
+  hangar_askpass_unregister (self->askpass_id);
+  self->askpass_id = 0;
 
   if (self->stats_sampler != NULL)
     g_object_run_dispose (G_OBJECT (self->stats_sampler));
@@ -902,6 +907,7 @@ hangar_connection_finalize (GObject *object)
   g_clear_pointer (&self->context, g_main_context_unref);
   g_mutex_clear (&self->lock);
   g_free (self->uri);
+  g_free (self->open_uri);
   g_free (self->title);
   g_free (self->error_message);
 
@@ -1254,7 +1260,8 @@ static int auth_credtypes[] = {
 
 typedef struct
 {
-  char          *uri;
+  char          *uri;           /* as libvirt opens it */
+  char          *shown_uri;     /* as the user gave it */
   EventSink     *sink;
   GCancellable  *cancellable;   /* the worker's, while it runs */
   gboolean       is_local;
@@ -1276,12 +1283,31 @@ auth_ask_free (AuthAsk *ask)
   g_free (ask);
 }
 
+/* Asks the user through "authenticate", on the main context. */
+static gboolean
+emit_authenticate (HangarAuthRequest *request,
+                   gpointer           user_data)
+{
+  HangarConnection *self = user_data;
+  gboolean handled = FALSE;
+
+  g_set_object (&self->auth_request, request);
+  g_signal_emit (self, signals[AUTHENTICATE], 0, request, &handled);
+
+  if (!handled)
+    {
+      g_debug ("Nobody answers the credentials %s asks for", self->uri);
+      hangar_auth_request_cancel (request);
+    }
+
+  return TRUE;
+}
+
 static gboolean
 dispatch_auth_cb (gpointer data)
 {
   AuthAsk *ask = data;
   g_autoptr(HangarConnection) self = g_weak_ref_get (&ask->sink->connection);
-  gboolean handled = FALSE;
 
   if (self == NULL || self->sink != ask->sink)
     {
@@ -1289,14 +1315,7 @@ dispatch_auth_cb (gpointer data)
       return G_SOURCE_REMOVE;
     }
 
-  g_set_object (&self->auth_request, ask->request);
-  g_signal_emit (self, signals[AUTHENTICATE], 0, ask->request, &handled);
-
-  if (!handled)
-    {
-      g_debug ("Nobody answers the credentials %s asks for", self->uri);
-      hangar_auth_request_cancel (ask->request);
-    }
+  emit_authenticate (ask->request, self);
 
   return G_SOURCE_REMOVE;
 }
@@ -1331,7 +1350,7 @@ auth_cb (virConnectCredentialPtr cred,
   g_autoptr(HangarAuthRequest) request = NULL;
   AuthAsk *ask;
 
-  request = hangar_auth_request_new (data->uri, data->sink->context);
+  request = hangar_auth_request_new (data->shown_uri, data->sink->context);
   for (unsigned i = 0; i < ncred; i++)
     hangar_auth_request_add_field (request, field_kind (cred[i].type),
                                    cred[i].prompt != NULL ? cred[i].prompt : "",
@@ -1371,6 +1390,7 @@ open_data_free (OpenData *data)
 {
   g_clear_pointer (&data->sink, event_sink_unref);
   g_free (data->uri);
+  g_free (data->shown_uri);
   g_free (data);
 }
 
@@ -1525,7 +1545,7 @@ open_worker (GTask        *task,
   result = g_new0 (OpenResult, 1);
   result->lifecycle_id = -1;
 
-  g_debug ("Opening %s", data->uri);
+  g_debug ("Opening %s", data->shown_uri);
 
   data->cancellable = cancellable;
   result->conn = virConnectOpenAuth (data->uri, &auth, 0);
@@ -1533,7 +1553,7 @@ open_worker (GTask        *task,
 
   if (result->conn == NULL)
     {
-      g_autofree char *what = g_strdup_printf (_("Connecting to %s"), data->uri);
+      g_autofree char *what = g_strdup_printf (_("Connecting to %s"), data->shown_uri);
 
       if (data->auth_refused)
         g_set_error (&error, HANGAR_VIRT_ERROR, HANGAR_VIRT_ERROR_AUTH,
@@ -1546,7 +1566,7 @@ open_worker (GTask        *task,
     }
 
   if (!data->is_local && virConnectSetKeepAlive (result->conn, 5, 3) < 0)
-    g_debug ("No keepalive on %s", data->uri);
+    g_debug ("No keepalive on %s", data->shown_uri);
 
   /* Drivers without a close callback (all local ones) accept it without
    * keeping it, and so would never free it: the session holds the sink's
@@ -1779,12 +1799,28 @@ start_open (HangarConnection *self,
 
   g_clear_handle_id (&self->reconnect_id, g_source_remove);
 
+  /* OpenSSH, which libvirt runs for qemu+ssh://, asks Hangar for
+   * passwords, never a terminal. */
+  if (self->open_uri == NULL)
+    {
+      g_autoptr(GError) error = NULL;
+
+      self->open_uri = hangar_askpass_register (self->uri, emit_authenticate, self,
+                                                &self->askpass_id, &error);
+      if (self->open_uri == NULL)
+        {
+          g_warning ("OpenSSH cannot ask for passwords for %s: %s", self->uri, error->message);
+          self->open_uri = g_strdup (self->uri);
+        }
+    }
+
   self->generation++;
   g_clear_pointer (&self->sink, event_sink_unref);
   self->sink = event_sink_new (self);
 
   data = g_new0 (OpenData, 1);
-  data->uri = g_strdup (self->uri);
+  data->uri = g_strdup (self->open_uri);
+  data->shown_uri = g_strdup (self->uri);
   data->sink = event_sink_ref (self->sink);
   data->is_local = hangar_connection_is_local (self);
   data->generation = self->generation;
