@@ -25,6 +25,7 @@ struct _HangarDomainDetails
   GCancellable    *cancellable;
   gulong           state_id;
   gulong           stats_id;
+  gulong           definition_id;
   gboolean         modified;
   gboolean         filling;
 
@@ -267,6 +268,15 @@ value_changed_cb (HangarDomainDetails *self)
 }
 
 static void
+definition_changed_cb (HangarDomainDetails *self,
+                       gboolean             live)
+{
+  /* Edits in progress stay: applying them checks for the conflict. */
+  if (!live && !self->modified)
+    hangar_domain_details_reload (self);
+}
+
+static void
 hangar_domain_details_dispose (GObject *object)
 {
   HangarDomainDetails *self = HANGAR_DOMAIN_DETAILS (object);
@@ -431,6 +441,7 @@ hangar_domain_details_set_domain (HangarDomainDetails *self,
     {
       g_clear_signal_handler (&self->state_id, self->domain);
       g_clear_signal_handler (&self->stats_id, self->domain);
+      g_clear_signal_handler (&self->definition_id, self->domain);
       hangar_domain_unwatch_stats (self->domain);
     }
   g_set_object (&self->domain, domain);
@@ -445,6 +456,9 @@ hangar_domain_details_set_domain (HangarDomainDetails *self,
       self->stats_id = g_signal_connect_object (domain, "notify::stats",
                                                 G_CALLBACK (update_stats), self,
                                                 G_CONNECT_SWAPPED);
+      self->definition_id = g_signal_connect_object (domain, "definition-changed",
+                                                     G_CALLBACK (definition_changed_cb), self,
+                                                     G_CONNECT_SWAPPED);
       hangar_domain_watch_stats (domain);
     }
   update_stats (self);

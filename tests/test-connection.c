@@ -367,6 +367,47 @@ count_notify_cb (GObject    *object,
   (*count)++;
 }
 
+typedef struct
+{
+  unsigned *count;
+  unsigned  wanted;
+} CountWait;
+
+static gboolean
+count_reached (gpointer data)
+{
+  CountWait *wait = data;
+
+  return *wait->count >= wait->wanted;
+}
+
+static void
+wait_for_count (unsigned   *count,
+                unsigned    wanted,
+                const char *what)
+{
+  CountWait wait = { count, wanted };
+
+  wait_until (count_reached, &wait, what);
+}
+
+static void
+wait_for_samples (unsigned *count,
+                  unsigned  more)
+{
+  wait_for_count (count, *count + more, "statistics samples");
+}
+
+static void
+count_definition_cb (HangarDomain *domain,
+                     gboolean      live,
+                     unsigned     *count)
+{
+  /* The test driver has no running definition to change apart. */
+  g_assert_false (live);
+  (*count)++;
+}
+
 static void
 test_events (void)
 {
@@ -426,6 +467,21 @@ test_events (void)
   g_assert_cmpint (virDomainUndefine (dom), ==, 0);
   virDomainFree (dom);
   wait_for_listing (connection, "defined-elsewhere", FALSE);
+
+  /* A definition written elsewhere: views are told to read it again. */
+  {
+    unsigned changes = 0;
+    g_autofree char *xml = outside_xml (TEST_DOMAIN_UUID);
+    virDomainPtr redefined;
+
+    domain = hangar_connection_lookup_domain (connection, TEST_DOMAIN);
+    g_signal_connect (domain, "definition-changed", G_CALLBACK (count_definition_cb), &changes);
+    redefined = virDomainDefineXML (outside, xml);
+    g_assert_nonnull (redefined);
+    virDomainFree (redefined);
+    wait_for_count (&changes, 1, "the new definition");
+    g_signal_handlers_disconnect_by_data (domain, &changes);
+  }
 
   /* A transient domain is listed while it runs. */
   dom = virDomainCreateXML (outside, OUTSIDE_DOMAIN_XML, 0);
@@ -1364,28 +1420,6 @@ count_samples_cb (HangarDomain *domain,
     (*count)++;
 }
 
-typedef struct
-{
-  unsigned *count;
-  unsigned  wanted;
-} CountWait;
-
-static gboolean
-count_reached (gpointer data)
-{
-  CountWait *wait = data;
-
-  return *wait->count >= wait->wanted;
-}
-
-static void
-wait_for_samples (unsigned *count,
-                  unsigned  more)
-{
-  CountWait wait = { count, *count + more };
-
-  wait_until (count_reached, &wait, "statistics samples");
-}
 
 static void
 test_stats (void)

@@ -719,6 +719,9 @@ test_seed (Fixture       *fixture,
   "    <type arch='x86_64' machine='pc'>hvm</type>\n" \
   "    <bios rebootTimeout='-1'/>\n" \
   "  </os>\n" \
+  "  <features>\n" \
+  "    <acpi/>\n" \
+  "  </features>\n" \
   "  <devices>\n" \
   "    <disk type='file' device='disk'>\n" \
   "      <driver name='qemu' type='raw'/>\n" \
@@ -751,6 +754,12 @@ test_seed (Fixture       *fixture,
   "  <source file='@DIR@/extra.img'/>\n" \
   "  <target dev='sda' bus='usb'/>\n" \
   "</disk>"
+
+#define EXTRA_NIC_XML \
+  "<interface type='user'>\n" \
+  "  <mac address='52:54:00:4a:11:02'/>\n" \
+  "  <model type='e1000'/>\n" \
+  "</interface>"
 
 static char *
 with_dir (const char *text,
@@ -895,6 +904,35 @@ run_lifecycle (HangarDomain       *domain,
   g_assert_true (hangar_domain_run_action_finish (domain, result, &error));
   g_assert_no_error (error);
   wait_for_state (domain, state);
+}
+
+static void
+count_change_cb (unsigned *count)
+{
+  (*count)++;
+}
+
+typedef struct
+{
+  HangarDomain *domain;
+  gboolean      pending;
+} PendingWait;
+
+static gboolean
+pending_reached (gpointer data)
+{
+  PendingWait *wait = data;
+
+  return hangar_domain_get_has_pending_changes (wait->domain) == wait->pending;
+}
+
+static void
+wait_for_pending (HangarDomain *domain,
+                  gboolean      pending)
+{
+  PendingWait wait = { domain, pending };
+
+  wait_until (pending_reached, &wait, pending ? "pending changes" : "no pending changes");
 }
 
 static gboolean
@@ -1045,6 +1083,27 @@ test_live_changes (Fixture       *fixture,
     g_clear_pointer (&live, g_free);
   }
 
+  /* Another client plugs a disk in and out: the events alone tell, and
+   * the pending state follows what the guest runs. */
+  {
+    g_autofree char *disk_xml = with_dir (EXTRA_DISK_XML, dir);
+    unsigned changes = 0;
+    virConnectPtr conn = virConnectOpen (hangar_connection_get_uri (fixture->connection));
+    virDomainPtr dom = virDomainLookupByUUIDString (conn, hangar_domain_get_uuid (domain));
+
+    g_signal_connect_swapped (domain, "definition-changed", G_CALLBACK (count_change_cb),
+                              &changes);
+    g_assert_cmpint (virDomainAttachDeviceFlags (dom, disk_xml, VIR_DOMAIN_AFFECT_LIVE), ==, 0);
+    wait_for_pending (domain, TRUE);
+    g_assert_cmpuint (changes, >=, 1);
+    g_assert_cmpint (virDomainDetachDeviceFlags (dom, disk_xml, VIR_DOMAIN_AFFECT_LIVE), ==, 0);
+    wait_for_pending (domain, FALSE);
+    g_assert_cmpuint (changes, >=, 2);
+    g_signal_handlers_disconnect_by_data (domain, &changes);
+    virDomainFree (dom);
+    virConnectClose (conn);
+  }
+
   /* A second vCPU cannot arrive live (none was hot-pluggable): it waits
    * for the next boot. */
   {
@@ -1085,6 +1144,48 @@ test_live_changes (Fixture       *fixture,
   g_assert_false (hangar_domain_get_has_pending_changes (domain));
   live = live_xml (fixture->connection, domain);
   g_assert_nonnull (strstr (live, "<vcpu placement='static'>2</vcpu>"));
+  g_clear_pointer (&live, g_free);
+
+  /* A NIC plugged in on the PCI bus, and unplugged again: the firmware
+   * has no ACPI hotplug, so the guest keeps it, which the user is told
+   * instead of "applied". */
+  {
+    g_autoptr(HangarDomainDoc) base = load_doc (domain);
+    g_autoptr(HangarDomainDoc) edited = hangar_domain_doc_copy (base);
+    g_autoptr(HangarDomainDoc) plugged = NULL;
+    g_autoptr(HangarDomainDoc) unplugged = NULL;
+    g_autoptr(HangarApplyReport) report = NULL;
+    g_autoptr(HangarApplyReport) second = NULL;
+
+    g_assert_nonnull (hangar_domain_doc_add_device_xml (edited, EXTRA_NIC_XML, &error));
+    g_assert_no_error (error);
+    report = apply (domain, base, edited);
+    g_assert_cmpuint (report->warnings->len, ==, 0);
+    g_assert_cmpuint (report->live->len, ==, 1);
+    g_assert_cmpuint (report->next_boot->len, ==, 0);
+    live = live_xml (fixture->connection, domain);
+    g_assert_nonnull (strstr (live, "52:54:00:4a:11:02"));
+    g_clear_pointer (&live, g_free);
+    g_assert_false (hangar_domain_get_has_pending_changes (domain));
+
+    plugged = load_doc (domain);
+    unplugged = hangar_domain_doc_copy (plugged);
+    g_assert_true (hangar_domain_doc_remove_device (unplugged,
+                                                    hangar_domain_doc_get_device (unplugged,
+                                                                                  HANGAR_DEVICE_INTERFACE,
+                                                                                  1),
+                                                    &error));
+    g_assert_no_error (error);
+    second = apply (domain, plugged, unplugged);
+    g_assert_cmpuint (second->live->len, ==, 0);
+    g_assert_cmpuint (second->next_boot->len, ==, 1);
+    g_assert_cmpuint (second->warnings->len, ==, 1);
+    g_assert_nonnull (strstr (g_ptr_array_index (second->warnings, 0), "has not released"));
+    g_assert_true (hangar_domain_get_has_pending_changes (domain));
+    live = live_xml (fixture->connection, domain);
+    g_assert_nonnull (strstr (live, "52:54:00:4a:11:02"));
+    g_clear_pointer (&live, g_free);
+  }
 
   /* The teardown destroys it. */
 }

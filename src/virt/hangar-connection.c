@@ -45,12 +45,22 @@ typedef struct
   GMainContext    *context;
 } EventSink;
 
+/* The domain events a session listens to, each with its callback id. */
+enum
+{
+  EVENT_LIFECYCLE,
+  EVENT_DEVICE_ADDED,
+  EVENT_DEVICE_REMOVED,
+  N_EVENTS
+};
+
 typedef struct
 {
   EventSink *sink;
   char      *uuid;
   char      *name;
-  int        event;
+  int        kind;    /* EVENT_* */
+  int        event;   /* lifecycle only */
   int        detail;
 } Event;
 
@@ -90,7 +100,7 @@ struct _HangarConnection
   GHashTable            *caps;       /* "type|arch|machine" → Caps */
 
   HangarConnectionState  state;
-  int                    lifecycle_id;
+  int                    event_ids[N_EVENTS];
   EventSink             *close_sink;  /* the close callback's, see open_worker () */
   unsigned               generation;
 
@@ -204,7 +214,7 @@ lookup_free (Lookup *lookup)
 typedef struct
 {
   virConnectPtr  conn;
-  int            lifecycle_id;
+  int            event_ids[N_EVENTS];
   EventSink     *close_sink;
 } Disconnect;
 
@@ -221,8 +231,9 @@ disconnect_worker (GTask        *task,
   Disconnect *data = task_data;
 
   /* Failures here only mean that the connection is gone already. */
-  if (data->lifecycle_id >= 0)
-    virConnectDomainEventDeregisterAny (data->conn, data->lifecycle_id);
+  for (unsigned i = 0; i < N_EVENTS; i++)
+    if (data->event_ids[i] >= 0)
+      virConnectDomainEventDeregisterAny (data->conn, data->event_ids[i]);
   if (data->close_sink != NULL)
     virConnectUnregisterCloseCallback (data->conn, close_cb);
   virConnectClose (data->conn);
@@ -237,7 +248,7 @@ disconnect_worker (GTask        *task,
  * thread.  Workers in flight keep theirs until they finish. */
 static void
 disconnect_in_thread (virConnectPtr  conn,
-                      int            lifecycle_id,
+                      const int     *event_ids,
                       EventSink     *close_sink)
 {
   g_autoptr(GTask) task = NULL;
@@ -251,7 +262,7 @@ disconnect_in_thread (virConnectPtr  conn,
 
   data = g_new0 (Disconnect, 1);
   data->conn = conn;
-  data->lifecycle_id = lifecycle_id;
+  memcpy (data->event_ids, event_ids, sizeof data->event_ids);
   data->close_sink = close_sink;
 
   task = g_task_new (NULL, NULL, NULL, NULL);
@@ -288,14 +299,13 @@ dispatch_event_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-static int
-lifecycle_cb (virConnectPtr  conn,
-              virDomainPtr   dom,
-              int            event_type,
-              int            detail,
-              void          *opaque)
+static void
+queue_event (EventSink    *sink,
+             virDomainPtr  dom,
+             int           kind,
+             int           event_type,
+             int           detail)
 {
-  EventSink *sink = opaque;
   char uuid[VIR_UUID_STRING_BUFLEN] = "";
   Event *event;
 
@@ -306,13 +316,42 @@ lifecycle_cb (virConnectPtr  conn,
   event->sink = event_sink_ref (sink);
   event->uuid = g_strdup (uuid);
   event->name = g_strdup (virDomainGetName (dom));
+  event->kind = kind;
   event->event = event_type;
   event->detail = detail;
 
   g_main_context_invoke_full (sink->context, G_PRIORITY_DEFAULT,
                               dispatch_event_cb, event, (GDestroyNotify)event_free);
+}
+
+static int
+lifecycle_cb (virConnectPtr  conn,
+              virDomainPtr   dom,
+              int            event_type,
+              int            detail,
+              void          *opaque)
+{
+  queue_event (opaque, dom, EVENT_LIFECYCLE, event_type, detail);
 
   return 0;
+}
+
+static void
+device_added_cb (virConnectPtr  conn,
+                 virDomainPtr   dom,
+                 const char    *alias,
+                 void          *opaque)
+{
+  queue_event (opaque, dom, EVENT_DEVICE_ADDED, 0, 0);
+}
+
+static void
+device_removed_cb (virConnectPtr  conn,
+                   virDomainPtr   dom,
+                   const char    *alias,
+                   void          *opaque)
+{
+  queue_event (opaque, dom, EVENT_DEVICE_REMOVED, 0, 0);
 }
 
 typedef struct
@@ -714,13 +753,23 @@ handle_event (HangarConnection *self,
   HangarDomain *domain;
   Lookup *lookup;
 
-  g_debug ("Event %d (detail %d) for “%s”", event->event, event->detail, event->name);
+  g_debug ("Event %d/%d (detail %d) for “%s”", event->kind, event->event, event->detail,
+           event->name);
 
   lookup = g_hash_table_lookup (self->lookups, event->uuid);
   if (lookup != NULL)
     lookup->dirty = TRUE;
 
   domain = g_hash_table_lookup (self->by_uuid, event->uuid);
+
+  if (event->kind != EVENT_LIFECYCLE)
+    {
+      /* The running definition changed: a device arrived, or the guest
+       * let go of one that was unplugged. */
+      if (domain != NULL)
+        hangar_domain_definition_changed (domain, TRUE);
+      return;
+    }
 
   if (domain == NULL)
     {
@@ -741,8 +790,7 @@ handle_event (HangarConnection *self,
       if (hangar_domain_set_name (domain, event->name))
         resort_domain (self, domain);
       /* Another program may have changed what the next boot runs. */
-      if (hangar_domain_get_state (domain) != HANGAR_DOMAIN_STATE_SHUTOFF)
-        hangar_domain_load_pending_changes_async (domain, NULL, NULL, NULL);
+      hangar_domain_definition_changed (domain, FALSE);
       break;
 
     case VIR_DOMAIN_EVENT_UNDEFINED:
@@ -860,8 +908,9 @@ drop_session (HangarConnection *self)
   g_hash_table_remove_all (self->caps);
   g_mutex_unlock (&self->lock);
 
-  disconnect_in_thread (conn, self->lifecycle_id, g_steal_pointer (&self->close_sink));
-  self->lifecycle_id = -1;
+  disconnect_in_thread (conn, self->event_ids, g_steal_pointer (&self->close_sink));
+  for (unsigned i = 0; i < N_EVENTS; i++)
+    self->event_ids[i] = -1;
 
   /* The entries' handles hold the connection open: let it go. */
   n_items = g_list_model_get_n_items (G_LIST_MODEL (self->domains));
@@ -1046,7 +1095,8 @@ hangar_connection_init (HangarConnection *self)
   self->caps = g_hash_table_new_full (g_str_hash, g_str_equal,
                                       g_free, (GDestroyNotify)caps_free);
   g_queue_init (&self->early_events);
-  self->lifecycle_id = -1;
+  for (unsigned i = 0; i < N_EVENTS; i++)
+    self->event_ids[i] = -1;
   self->stats_sampler = hangar_stats_sampler_new (self);
 }
 
@@ -1380,7 +1430,7 @@ auth_cb (virConnectCredentialPtr cred,
 typedef struct
 {
   virConnectPtr  conn;
-  int            lifecycle_id;
+  int            event_ids[N_EVENTS];
   EventSink     *close_sink;
   GPtrArray     *infos;
 } OpenResult;
@@ -1397,7 +1447,7 @@ open_data_free (OpenData *data)
 static void
 open_result_free (OpenResult *result)
 {
-  disconnect_in_thread (g_steal_pointer (&result->conn), result->lifecycle_id,
+  disconnect_in_thread (g_steal_pointer (&result->conn), result->event_ids,
                         g_steal_pointer (&result->close_sink));
   g_clear_pointer (&result->infos, g_ptr_array_unref);
   g_free (result);
@@ -1543,7 +1593,8 @@ open_worker (GTask        *task,
   GError *error = NULL;
 
   result = g_new0 (OpenResult, 1);
-  result->lifecycle_id = -1;
+  for (unsigned i = 0; i < N_EVENTS; i++)
+    result->event_ids[i] = -1;
 
   g_debug ("Opening %s", data->shown_uri);
 
@@ -1575,11 +1626,11 @@ open_worker (GTask        *task,
     result->close_sink = event_sink_ref (data->sink);
 
   /* Before the list is read, so that nothing happens unseen in between. */
-  result->lifecycle_id =
+  result->event_ids[EVENT_LIFECYCLE] =
     virConnectDomainEventRegisterAny (result->conn, NULL, VIR_DOMAIN_EVENT_ID_LIFECYCLE,
                                       VIR_DOMAIN_EVENT_CALLBACK (lifecycle_cb),
                                       event_sink_ref (data->sink), event_sink_unref);
-  if (result->lifecycle_id < 0)
+  if (result->event_ids[EVENT_LIFECYCLE] < 0)
     {
       event_sink_unref (data->sink);
       hangar_virt_set_error_from_libvirt (&error, _("Listening to domain events"));
@@ -1587,6 +1638,22 @@ open_worker (GTask        *task,
       open_result_free (result);
       return;
     }
+
+  /* Devices plugged in or out of a running guest change its definition;
+   * drivers that cannot plug devices (the test driver) may not have them. */
+  result->event_ids[EVENT_DEVICE_ADDED] =
+    virConnectDomainEventRegisterAny (result->conn, NULL, VIR_DOMAIN_EVENT_ID_DEVICE_ADDED,
+                                      VIR_DOMAIN_EVENT_CALLBACK (device_added_cb),
+                                      event_sink_ref (data->sink), event_sink_unref);
+  if (result->event_ids[EVENT_DEVICE_ADDED] < 0)
+    event_sink_unref (data->sink);
+  result->event_ids[EVENT_DEVICE_REMOVED] =
+    virConnectDomainEventRegisterAny (result->conn, NULL, VIR_DOMAIN_EVENT_ID_DEVICE_REMOVED,
+                                      VIR_DOMAIN_EVENT_CALLBACK (device_removed_cb),
+                                      event_sink_ref (data->sink), event_sink_unref);
+  if (result->event_ids[EVENT_DEVICE_REMOVED] < 0)
+    event_sink_unref (data->sink);
+  virResetLastError ();
 
   if (g_cancellable_set_error_if_cancelled (cancellable, &error))
     {
@@ -1757,8 +1824,9 @@ open_worker_done_cb (GObject      *object,
   g_mutex_lock (&self->lock);
   self->conn = g_steal_pointer (&result->conn);
   g_mutex_unlock (&self->lock);
-  self->lifecycle_id = result->lifecycle_id;
-  result->lifecycle_id = -1;
+  memcpy (self->event_ids, result->event_ids, sizeof self->event_ids);
+  for (unsigned i = 0; i < N_EVENTS; i++)
+    result->event_ids[i] = -1;
   self->close_sink = g_steal_pointer (&result->close_sink);
 
   sync_domains (self, result->infos);

@@ -89,6 +89,13 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+enum {
+  DEFINITION_CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 HangarDomainStats *
 hangar_domain_stats_copy (const HangarDomainStats *stats)
 {
@@ -437,6 +444,12 @@ hangar_domain_class_init (HangarDomainClass *klass)
                         (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  signals[DEFINITION_CHANGED] = g_signal_new ("definition-changed",
+                                              G_TYPE_FROM_CLASS (klass),
+                                              G_SIGNAL_RUN_LAST,
+                                              0, NULL, NULL, NULL,
+                                              G_TYPE_NONE, 1, G_TYPE_BOOLEAN);
 }
 
 static void
@@ -701,6 +714,19 @@ hangar_domain_update (HangarDomain      *self,
   g_object_thaw_notify (G_OBJECT (self));
 
   return renamed;
+}
+
+void
+hangar_domain_definition_changed (HangarDomain *self,
+                                  gboolean      live)
+{
+  g_return_if_fail (HANGAR_IS_DOMAIN (self));
+
+  g_signal_emit (self, signals[DEFINITION_CHANGED], 0, !!live);
+
+  /* What the guest runs and what its next boot runs may differ now. */
+  if (self->state != HANGAR_DOMAIN_STATE_SHUTOFF && self->dom != NULL)
+    hangar_domain_load_pending_changes_async (self, NULL, NULL, NULL);
 }
 
 void
@@ -1992,6 +2018,31 @@ classify_live (GPtrArray  *changes,
   return live_part != NULL && all_within ? LIVE_UPDATE : LIVE_NONE;
 }
 
+/* Whether the running guest still has @device, removed from its
+ * definition: an element of the same kind that has all of its values. */
+static gboolean
+still_attached (virDomainPtr  dom,
+                xmlNode      *device)
+{
+  g_autofree char *xml = virDomainGetXMLDesc (dom, 0);
+  xmlDoc *live;
+  xmlNode *devices;
+  gboolean found = FALSE;
+
+  if (xml == NULL || (live = hangar_xml_diff_parse (xml, NULL)) == NULL)
+    return FALSE;
+
+  devices = hangar_xml_find_child (xmlDocGetRootElement (live), "devices");
+  for (xmlNode *node = devices != NULL ? devices->children : NULL; node != NULL && !found;
+       node = node->next)
+    found = node->type == XML_ELEMENT_NODE && xmlStrEqual (node->name, device->name) &&
+            hangar_xml_diff_contains (node, device, TRUE, NULL);
+
+  xmlFreeDoc (live);
+
+  return found;
+}
+
 /* Brings the running guest up to date with what of @changes can change
  * live, now that the persistent definition @readback holds them.  What
  * cannot, or what the hypervisor refused, applies at the next boot. */
@@ -2041,6 +2092,18 @@ apply_live (virDomainPtr       dom,
         case LIVE_DETACH:
           xml = hangar_xml_diff_node_to_string (device);
           ret = virDomainDetachDeviceFlags (dom, xml, flags);
+          /* libvirt only asks: a PCI device stays until the guest lets it
+           * go, which a guest without ACPI hotplug never does.  Until
+           * then it runs on; the DEVICE_REMOVED event tells when it left. */
+          if (ret == 0 && still_attached (dom, device))
+            {
+              g_ptr_array_add (report->warnings,
+                               g_strdup_printf (_("The guest “%s” has not released %s yet: "
+                                                  "it leaves when the guest lets it go, or "
+                                                  "at the next boot"),
+                                                name, change->path));
+              ret = 1;
+            }
           break;
 
         case LIVE_UPDATE:

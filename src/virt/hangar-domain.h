@@ -86,7 +86,13 @@ void               hangar_domain_stats_free     (HangarDomainStats       *stats)
 
 /* Properties: "name", "uuid", "state", "persistent", "autostart",
  * "has-managed-save", "has-pending-changes", "stats".  They change on the
- * main context, from libvirt's events and from the actions' results. */
+ * main context, from libvirt's events and from the actions' results.
+ *
+ * Signal "definition-changed" (gboolean live): libvirt reported a new
+ * definition, from Hangar or another program: the persistent one (live
+ * FALSE: defined again, renamed) or the running one (live TRUE: a device
+ * was plugged in, or the guest released one that was unplugged).  Views
+ * showing the definition read it again. */
 HangarConnection *hangar_domain_get_connection (HangarDomain *self);
 const char       *hangar_domain_get_name       (HangarDomain *self);
 const char       *hangar_domain_get_uuid       (HangarDomain *self);

@@ -60,6 +60,11 @@ void          hangar_domain_set_has_managed_save (HangarDomain *self,
                                                   gboolean      has_managed_save);
 gboolean      hangar_domain_set_name        (HangarDomain     *self,
                                              const char       *name);
+/* libvirt said that a definition changed: the running one (@live, a
+ * device plugged in or out) or the persistent one.  Emits
+ * "definition-changed" and reads the pending changes again. */
+void          hangar_domain_definition_changed (HangarDomain  *self,
+                                                gboolean       live);
 /* Replaces the libvirt handle (consumed; NULL when disconnected). */
 void          hangar_domain_set_virt        (HangarDomain     *self,
                                              virDomainPtr      dom);
