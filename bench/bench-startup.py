@@ -15,12 +15,17 @@ the tools take turns, round after round:
                 time from process start to the debug line
                 "conn=test:///HOST changed to state=Active"
 
-and the script prints (and, unless --smoke, writes to BENCHMARKS.md) each
-run's figures, the medians and the ratios. Figures are printed, never
+then bench-events (built from bench/bench-events.c) measures the latency
+from a domain's state change to its row's update, for 1,000 changes on a
+list of 1,000 domains, and the script prints (and, unless --smoke, writes
+to BENCHMARKS.md) each run's figures, the medians and the ratios. Figures are printed, never
 asserted. It runs itself under dbus-run-session and its own Xvfb.
 
   bench/bench-startup.py            full run, writes BENCHMARKS.md
   bench/bench-startup.py --smoke    10 domains, one run each, no virt-manager
+  bench/bench-startup.py --events-only
+                                    only the event latency, replacing its
+                                    section of an existing BENCHMARKS.md
 """
 
 import argparse
@@ -291,6 +296,73 @@ def run_one(tool, size, uri, args, env, log_path):
 
 
 # Set-up ---------------------------------------------------------------------
+
+EVENTS_LINE = re.compile(
+    r"hangar-bench: events domains=(\d+) visible=(\d+) changes=(\d+) lost=(\d+) "
+    r"label-p50=([\d.-]+) label-p95=([\d.-]+) label-max=([\d.-]+) "
+    r"paint-p50=([\d.-]+) paint-p95=([\d.-]+) paint-max=([\d.-]+) ms")
+EVENTS_KEYS = ("domains", "visible", "changes", "lost", "label_p50", "label_p95", "label_max",
+               "paint_p50", "paint_p95", "paint_max")
+
+
+def run_events(args, env, log_path):
+    """bench-events: state changes made by another client, until each row shows it."""
+    argv = [os.path.join(args.build, "bench", "bench-events"),
+            str(args.events_domains), str(args.events_changes)]
+    env = dict(env, GSK_RENDERER="cairo", GSETTINGS_BACKEND="memory",
+               GSETTINGS_SCHEMA_DIR=os.path.join(args.build, "data"))
+    run = {"argv": argv, "load": loadavg()}
+    with open(log_path, "w") as log_file:
+        proc = subprocess.run(argv, env=env, stdout=subprocess.PIPE, stderr=log_file,
+                              text=True, timeout=args.timeout)
+    match = EVENTS_LINE.search(proc.stdout)
+    if match is None:
+        run["error"] = "no events line (exit %d)" % proc.returncode
+        return run
+    for key, value in zip(EVENTS_KEYS, match.groups()):
+        run[key] = float(value) if "." in value else int(value)
+    return run
+
+
+def render_events(events):
+    out = []
+    w = out.append
+    w("## Event-to-row latency")
+    w("")
+    if events is None or "error" in events:
+        w("Not measured%s." % (": " + events["error"] if events else ""))
+        return "\n".join(out)
+    w("`bench/bench-events %d %d` (load before the run: %s): Hangar's window on libvirt's "
+      "test driver with %s running domains; another client of the same driver pauses and "
+      "resumes the %d domains whose rows are on screen, %s changes one after the other. "
+      "Each is timed on the monotonic clock from just before the libvirt call to the "
+      "moment the row's state label changed, and to the end of the first frame painted "
+      "after that (`GSK_RENDERER=cairo`, Xvfb)." % (
+          events["domains"], events["changes"], events["load"],
+          format(events["domains"], ","), events["visible"], format(events["changes"], ",")))
+    w("")
+    w("| changes | rows lost | label p50 (ms) | label p95 (ms) | label max (ms) "
+      "| painted p50 (ms) | painted p95 (ms) | painted max (ms) |")
+    w("|---|---|---|---|---|---|---|---|")
+    w("| %s | %d | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f |" % (
+        format(events["changes"], ","), events["lost"], events["label_p50"],
+        events["label_p95"], events["label_max"], events["paint_p50"], events["paint_p95"],
+        events["paint_max"]))
+    w("")
+    w("The painted figure includes waiting for the next frame of the window's frame "
+      "clock; a change that arrives just after a frame waits for the one after.")
+    return "\n".join(out)
+
+
+def replace_events_section(report, section):
+    """The report with its event section replaced, or added at the end."""
+    start = report.find("## Event-to-row latency")
+    if start < 0:
+        return report.rstrip("\n") + "\n\n" + section + "\n"
+    end = report.find("\n## ", start + 1)
+    rest = report[end + 1:] if end >= 0 else ""
+    return report[:start] + section + "\n" + ("\n" + rest if rest else "")
+
 
 def start_xvfb():
     read_fd, write_fd = os.pipe()
@@ -629,6 +701,11 @@ def parse_args(argv):
     p.add_argument("--extra-connection", action="append", default=[], metavar="URI",
                    help="another connection for Hangar to open beside the host's, listed "
                         "in the sidebar as its own group (repeatable)")
+    p.add_argument("--events-only", action="store_true",
+                   help="only measure the event-to-row latency, replacing its section "
+                        "of the report")
+    p.add_argument("--events-domains", type=int, default=1000)
+    p.add_argument("--events-changes", type=int, default=1000)
     p.add_argument("--build", default=os.path.join(TOP, "_build-bench"),
                    help="Hangar's build directory (default: %(default)s)")
     p.add_argument("--hosts-dir", help="where to write the host files and logs "
@@ -649,6 +726,8 @@ def parse_args(argv):
     args = p.parse_args(argv)
 
     if args.smoke:
+        args.events_domains = 10
+        args.events_changes = 100
         args.sizes = "10"
         args.runs = "10=1"
         args.gl_sizes = ""
@@ -675,6 +754,8 @@ def main(argv):
                    + argv, env)
 
     args = parse_args(argv)
+    if args.events_only:
+        return events_only(args)
     hangar = os.path.join(args.build, "src", "hangar")
     if not os.access(hangar, os.X_OK):
         sys.exit("%s is missing: meson setup %s && meson compile -C %s" % (
@@ -748,6 +829,8 @@ def main(argv):
                             fmt(run.get("idle_cpu_pct")), fmt(run.get("over16")),
                             fmt(run.get("over50")), fmt(run.get("max_gap_ms"), digits=1),
                             " error=" + run["error"] if "error" in run else ""))
+        events = run_events(args, env, os.path.join(logdir, "events.log"))
+        log("events: %s" % events)
     finally:
         xvfb.terminate()
         xvfb.wait()
@@ -763,7 +846,7 @@ def main(argv):
     ctx["loaded"] = max(loads) > args.loaded_threshold * nproc
 
     summary = summarize(results, args.sizes)
-    report = render_report(ctx, results, summary)
+    report = render_report(ctx, results, summary) + "\n" + render_events(events) + "\n"
     log("")
     log(report)
     if args.report:
@@ -772,6 +855,27 @@ def main(argv):
         log("report written to %s" % args.report)
     log("hangar-bench-startup: finished in %.0f s" % ctx["duration_s"])
     return 0
+
+
+def events_only(args):
+    logdir = tempfile.mkdtemp(prefix="hangar-bench-events-")
+    xvfb, display = start_xvfb()
+    env = dict(os.environ, DISPLAY=display)
+    env.pop("WAYLAND_DISPLAY", None)
+    try:
+        events = run_events(args, env, os.path.join(logdir, "events.log"))
+    finally:
+        xvfb.terminate()
+        xvfb.wait()
+    section = render_events(events)
+    log(section)
+    if args.report and os.path.exists(args.report):
+        with open(args.report, encoding="utf-8") as f:
+            report = f.read()
+        with open(args.report, "w", encoding="utf-8") as f:
+            f.write(replace_events_section(report, section))
+        log("section written to %s" % args.report)
+    return 0 if "error" not in events else 1
 
 
 if __name__ == "__main__":

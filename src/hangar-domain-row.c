@@ -22,6 +22,7 @@ struct _HangarDomainRow
   HangarDomain *domain;
   gulong        notify_id;
   gulong        stats_id;
+  gboolean      watching;
 
   /* child widgets */
   GtkWidget    *icon;
@@ -143,6 +144,37 @@ domain_notify_cb (HangarDomainRow *self,
   update (self);
 }
 
+/* Only rows on screen are sampled: GtkListView keeps many more bound
+ * than it shows, unmapped. */
+static void
+update_watch (HangarDomainRow *self)
+{
+  gboolean wanted = self->domain != NULL && gtk_widget_get_mapped (GTK_WIDGET (self));
+
+  if (wanted == self->watching)
+    return;
+
+  self->watching = wanted;
+  if (wanted)
+    hangar_domain_watch_stats (self->domain);
+  else
+    hangar_domain_unwatch_stats (self->domain);
+}
+
+static void
+hangar_domain_row_map (GtkWidget *widget)
+{
+  GTK_WIDGET_CLASS (hangar_domain_row_parent_class)->map (widget);
+  update_watch (HANGAR_DOMAIN_ROW (widget));
+}
+
+static void
+hangar_domain_row_unmap (GtkWidget *widget)
+{
+  GTK_WIDGET_CLASS (hangar_domain_row_parent_class)->unmap (widget);
+  update_watch (HANGAR_DOMAIN_ROW (widget));
+}
+
 static void
 hangar_domain_row_dispose (GObject *object)
 {
@@ -203,6 +235,8 @@ hangar_domain_row_class_init (HangarDomainRowClass *klass)
   object_class->dispose = hangar_domain_row_dispose;
   object_class->get_property = hangar_domain_row_get_property;
   object_class->set_property = hangar_domain_row_set_property;
+  widget_class->map = hangar_domain_row_map;
+  widget_class->unmap = hangar_domain_row_unmap;
 
   properties[PROP_DOMAIN] =
     g_param_spec_object ("domain", NULL, NULL,
@@ -278,12 +312,13 @@ hangar_domain_row_set_domain (HangarDomainRow *self,
   if (self->domain == domain)
     return;
 
-  /* A bound row is one the user can see: its domain is sampled. */
   if (self->domain != NULL)
     {
       g_clear_signal_handler (&self->notify_id, self->domain);
       g_clear_signal_handler (&self->stats_id, self->domain);
-      hangar_domain_unwatch_stats (self->domain);
+      if (self->watching)
+        hangar_domain_unwatch_stats (self->domain);
+      self->watching = FALSE;
     }
   g_set_object (&self->domain, domain);
   if (domain != NULL)
@@ -294,8 +329,8 @@ hangar_domain_row_set_domain (HangarDomainRow *self,
       self->stats_id = g_signal_connect_object (domain, "notify::stats",
                                                 G_CALLBACK (stats_notify_cb), self,
                                                 G_CONNECT_SWAPPED);
-      hangar_domain_watch_stats (domain);
     }
+  update_watch (self);
 
   update (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DOMAIN]);
