@@ -61,17 +61,34 @@ typedef enum
   HANGAR_FIELD_FLAG,    /* the presence of an empty element (<readonly/>) */
 } HangarFieldType;
 
+typedef enum
+{
+  /* Shown, never written: what libvirt reports rather than reads
+   * (a disk's backing chain). */
+  HANGAR_FIELD_READ_ONLY = 1 << 0,
+  /* Setting it changes more than its own attribute or element, so that
+   * libvirt accepts the result (a disk's bus, a graphics type). */
+  HANGAR_FIELD_DEPENDENT = 1 << 1,
+} HangarFieldFlags;
+
 /* A typed field: @name is what the API takes ("bus", "driver-cache"),
- * @path where it lives relative to its element (see hangar-xml-path.h). */
+ * @path where it lives relative to its element (see hangar-xml-path.h).
+ * @choices, when set, lists the values libvirt 9.0 knows, for a view to
+ * offer; other values are written as given and left to validation. */
 typedef struct
 {
-  const char      *name;
-  const char      *path;
-  HangarFieldType  type;
+  const char          *name;
+  const char          *path;
+  HangarFieldType      type;
+  HangarFieldFlags     flags;
+  const char * const  *choices;
 } HangarField;
 
 #define HANGAR_TYPE_DEVICE (hangar_device_get_type ())
 
+/* One element under <devices>, owned by its document (see
+ * hangar_domain_doc_get_devices ()).  It emits HangarDevice::changed after
+ * each edit that changed its element. */
 G_DECLARE_FINAL_TYPE (HangarDevice, hangar_device, HANGAR, DEVICE, GObject)
 
 const char        *hangar_device_kind_to_name     (HangarDeviceKind  kind);
@@ -94,14 +111,27 @@ char              *hangar_device_dup_xml          (HangarDevice     *self);
 char              *hangar_device_dup_path         (HangarDevice     *self);
 
 /* Typed fields by name.  Strings stay valid as long as the document.
- * Setting NULL (or a FLAG to FALSE) removes the attribute or element, and
- * what that leaves empty.  Setters touch only the device's element, except
- * where libvirt needs a dependent change:
- *   - "bus" on a disk drops the <address> and picks a target name valid on
- *     the new bus (hangar_device_set_disk_bus ());
+ * Setting NULL (or a FLAG to FALSE, or hangar_device_unset ()) removes the
+ * attribute or element, and what that leaves empty.  Setters touch only
+ * the device's element, except where libvirt needs a dependent change
+ * (the fields marked HANGAR_FIELD_DEPENDENT):
+ *   - "bus" on a disk: see hangar_device_set_disk_bus ();
+ *   - "device" on a disk moves it to a bus that can carry it (a floppy to
+ *     "fdc", a CD-ROM off VirtIO);
+ *   - "type" on a disk, interface, character device, host device or
+ *     redirected device drops the <source> (its attributes are per type)
+ *     and what only the old type had; an interface turned to "user" also
+ *     loses its host side (tap name, virtual port, filters, bandwidth);
+ *   - "type" on graphics drops what only the old type had (SPICE's
+ *     channels and compression, VNC's sharing policy), and leaving SPICE
+ *     removes what works only with SPICE from the document
+ *     (hangar_domain_doc_remove_device ());
+ *   - "listen-address", "-network", "-socket" and "-type" on graphics
+ *     keep the first <listen> of one type, and listen= in step with it;
  *   - "boot-order" removes <os><boot> elements: libvirt refuses both.
  * They fail with HANGAR_MODEL_ERROR_INVALID for an unknown field, a value
- * of the wrong type, or a detached device. */
+ * of the wrong type, a read-only field, a value libvirt refuses, and with
+ * HANGAR_MODEL_ERROR_NOT_FOUND for a detached device. */
 const char        *hangar_device_get_string       (HangarDevice     *self,
                                                    const char       *field);
 gboolean           hangar_device_set_string       (HangarDevice     *self,
@@ -121,10 +151,20 @@ gboolean           hangar_device_set_flag         (HangarDevice     *self,
                                                    const char       *field,
                                                    gboolean          value,
                                                    GError          **error);
+/* Removes the field whatever its type. */
+gboolean           hangar_device_unset            (HangarDevice     *self,
+                                                   const char       *field,
+                                                   GError          **error);
 
 /* Disks: changes the bus, drops the address libvirt would refuse on it and
  * renames the target when its prefix does not fit the bus ("vda" on
- * "sata" becomes the first free "sdX"). */
+ * "sata" becomes the first free "sdX").  What only some buses have goes
+ * too: removable= off USB, rotation_rate= off SCSI, SATA and IDE, <wwn>
+ * off SCSI and IDE, <vendor> and <product> off SCSI, the VirtIO driver
+ * options (queues, IOThreads, IOMMU…) off VirtIO.  It fails where libvirt
+ * would refuse the bus: floppy disks on anything but "fdc" and the other
+ * disks on it, a CD-ROM on VirtIO or SD, a LUN off VirtIO and SCSI, IDE on
+ * a Q35 machine. */
 gboolean           hangar_device_set_disk_bus     (HangarDevice     *self,
                                                    const char       *bus,
                                                    GError          **error);

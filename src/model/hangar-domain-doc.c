@@ -45,10 +45,117 @@ struct _HangarDomainDoc
   GListStore *devices;
   GHashTable *device_for_node;
 
+  /* What the tree helpers record while an edit runs (xmlDoc._private),
+   * and how far listeners were told. */
+  HangarXmlChanges changes;
+  guint64 notified_serial;
+  unsigned edit_depth;
+
   gboolean has_declaration;
 };
 
 G_DEFINE_FINAL_TYPE (HangarDomainDoc, hangar_domain_doc, G_TYPE_OBJECT)
+
+enum
+{
+  CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void sync_devices (HangarDomainDoc *self);
+
+/* A device element is about to be freed: its object must never reach it
+ * again, even when a new element takes the same address. */
+static void
+device_removed_cb (xmlNode  *node,
+                   gpointer  user_data)
+{
+  HangarDomainDoc *self = user_data;
+  HangarDevice *device;
+
+  if (self->device_for_node == NULL)
+    return;
+
+  device = g_hash_table_lookup (self->device_for_node, node);
+  if (device == NULL)
+    return;
+
+  /* The list store keeps its reference until the next sync. */
+  hangar_device_detach (device);
+  g_hash_table_remove (self->device_for_node, node);
+}
+
+/* Takes @doc and lets the tree helpers record changes to it. */
+static void
+adopt_xml (HangarDomainDoc *self,
+           xmlDoc          *doc)
+{
+  self->doc = doc;
+  doc->_private = &self->changes;
+}
+
+HangarEditScope *
+hangar_domain_doc_begin_edit (HangarDomainDoc *self)
+{
+  self->edit_depth++;
+
+  return (HangarEditScope *) self;
+}
+
+/* Tells the listeners about what the finished edit changed: the device
+ * list first, then each device changed inside, then the document. */
+static void
+notify_changes (HangarDomainDoc *self)
+{
+  g_autoptr(GPtrArray) touched = NULL;
+
+  if (self->changes.serial == self->notified_serial)
+    return;
+
+  self->notified_serial = self->changes.serial;
+
+  if (self->changes.devices_moved)
+    {
+      self->changes.devices_moved = FALSE;
+      sync_devices (self);
+    }
+
+  touched = g_ptr_array_new_with_free_func (g_object_unref);
+  if (self->device_for_node != NULL)
+    {
+      GHashTableIter iter;
+      xmlNode *node;
+
+      g_hash_table_iter_init (&iter, self->changes.touched);
+      while (g_hash_table_iter_next (&iter, (gpointer *) &node, NULL))
+        {
+          HangarDevice *device = g_hash_table_lookup (self->device_for_node,
+                                                      node);
+
+          if (device != NULL)
+            g_ptr_array_add (touched, g_object_ref (device));
+        }
+    }
+  g_hash_table_remove_all (self->changes.touched);
+
+  for (unsigned i = 0; i < touched->len; i++)
+    hangar_device_emit_changed (touched->pdata[i]);
+
+  g_signal_emit (self, signals[CHANGED], 0);
+}
+
+void
+hangar_domain_doc_end_edit (HangarEditScope *scope)
+{
+  HangarDomainDoc *self = (HangarDomainDoc *) scope;
+
+  g_assert (self->edit_depth > 0);
+
+  if (--self->edit_depth == 0)
+    notify_changes (self);
+}
 
 static void
 hangar_domain_doc_finalize (GObject *object)
@@ -71,6 +178,7 @@ hangar_domain_doc_finalize (GObject *object)
   g_clear_pointer (&self->doc, xmlFreeDoc);
   g_clear_pointer (&self->source, g_free);
   g_clear_pointer (&self->strings, g_string_chunk_free);
+  g_clear_pointer (&self->changes.touched, g_hash_table_unref);
 
   G_OBJECT_CLASS (hangar_domain_doc_parent_class)->finalize (object);
 }
@@ -82,6 +190,19 @@ hangar_domain_doc_class_init (HangarDomainDocClass *klass)
 
   object_class->finalize = hangar_domain_doc_finalize;
 
+  /**
+   * HangarDomainDoc::changed:
+   *
+   * Emitted once after each edit that changed the document, whatever
+   * the call (a general setter, a device's, adding or removing a device),
+   * after the device list and the devices themselves were updated.
+   */
+  signals[CHANGED] = g_signal_new ("changed",
+                                   G_TYPE_FROM_CLASS (klass),
+                                   G_SIGNAL_RUN_LAST,
+                                   0, NULL, NULL, NULL,
+                                   G_TYPE_NONE, 0);
+
   /* libxml2 wants its global state set up once, before threads use it. */
   xmlInitParser ();
 }
@@ -90,6 +211,9 @@ static void
 hangar_domain_doc_init (HangarDomainDoc *self)
 {
   self->strings = g_string_chunk_new (256);
+  self->changes.touched = g_hash_table_new (NULL, NULL);
+  self->changes.device_removed = device_removed_cb;
+  self->changes.user_data = self;
 }
 
 /* Loading */
@@ -202,20 +326,18 @@ starts_with_declaration (const char *xml,
          g_ascii_isspace (xml[5]);
 }
 
-HangarDomainDoc *
-hangar_domain_doc_new_from_string (const char  *xml,
-                                   gssize       length,
-                                   const char  *source,
-                                   GError     **error)
+/* Parses @xml into a tree, or fails with the first error's line, column
+ * and reason. */
+static xmlDoc *
+parse_document (const char  *xml,
+                gssize       length,
+                const char  *source,
+                GError     **error)
 {
-  g_autoptr(HangarDomainDoc) self = NULL;
   FirstError first = { 0, };
   xmlParserCtxt *ctxt;
   xmlDoc *doc;
   gboolean well_formed;
-
-  g_return_val_if_fail (xml != NULL, NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   if (length < 0)
     length = strlen (xml);
@@ -261,6 +383,28 @@ hangar_domain_doc_new_from_string (const char  *xml,
       return NULL;
     }
 
+  return doc;
+}
+
+HangarDomainDoc *
+hangar_domain_doc_new_from_string (const char  *xml,
+                                   gssize       length,
+                                   const char  *source,
+                                   GError     **error)
+{
+  HangarDomainDoc *self;
+  xmlDoc *doc;
+
+  g_return_val_if_fail (xml != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (length < 0)
+    length = strlen (xml);
+
+  doc = parse_document (xml, length, source, error);
+  if (doc == NULL)
+    return NULL;
+
   if (!check_root (doc, source, error))
     {
       xmlFreeDoc (doc);
@@ -268,11 +412,35 @@ hangar_domain_doc_new_from_string (const char  *xml,
     }
 
   self = g_object_new (HANGAR_TYPE_DOMAIN_DOC, NULL);
-  self->doc = doc;
+  adopt_xml (self, doc);
   self->source = g_strdup (source);
   self->has_declaration = starts_with_declaration (xml, length);
 
-  return g_steal_pointer (&self);
+  return self;
+}
+
+HangarDomainDoc *
+hangar_domain_doc_new (const char *type)
+{
+  HangarDomainDoc *self;
+  xmlDoc *doc;
+  xmlNode *root;
+
+  g_return_val_if_fail (type != NULL && *type != '\0', NULL);
+
+  doc = xmlNewDoc (BAD_CAST "1.0");
+  root = xmlNewDocNode (doc, NULL, BAD_CAST "domain", NULL);
+  xmlDocSetRootElement (doc, root);
+  xmlSetNsProp (root, NULL, BAD_CAST "type", BAD_CAST type);
+
+  /* The layout libvirt writes: each element on its own line, two spaces
+   * deeper than its parent.  New children take it from here. */
+  xmlAddChild (root, xmlNewDocText (doc, BAD_CAST "\n"));
+
+  self = g_object_new (HANGAR_TYPE_DOMAIN_DOC, NULL);
+  adopt_xml (self, doc);
+
+  return self;
 }
 
 HangarDomainDoc *
@@ -298,16 +466,18 @@ HangarDomainDoc *
 hangar_domain_doc_copy (HangarDomainDoc *self)
 {
   HangarDomainDoc *copy;
+  xmlDoc *doc;
 
   g_return_val_if_fail (HANGAR_IS_DOMAIN_DOC (self), NULL);
 
   copy = g_object_new (HANGAR_TYPE_DOMAIN_DOC, NULL);
-  copy->doc = xmlCopyDoc (self->doc, 1);
+  doc = xmlCopyDoc (self->doc, 1);
+  if (doc == NULL)
+    g_error ("Cannot copy an XML document");
+
+  adopt_xml (copy, doc);
   copy->source = g_strdup (self->source);
   copy->has_declaration = self->has_declaration;
-
-  if (copy->doc == NULL)
-    g_error ("Cannot copy an XML document");
 
   return copy;
 }
@@ -564,8 +734,12 @@ void
 hangar_domain_doc_set_hypervisor (HangarDomainDoc *self,
                                   const char      *type)
 {
+  g_autoptr(HangarEditScope) scope = NULL;
+
   g_return_if_fail (HANGAR_IS_DOMAIN_DOC (self));
   g_return_if_fail (type != NULL && *type != '\0');
+
+  scope = hangar_domain_doc_begin_edit (self);
 
   hangar_xml_set_attr (get_root (self), "type", type);
 }
@@ -618,6 +792,7 @@ hangar_domain_doc_set_memory_kib (HangarDomainDoc  *self,
                                   guint64           kib,
                                   GError          **error)
 {
+  g_autoptr(HangarEditScope) scope = NULL;
   xmlNode *root;
   xmlNode *memory;
   xmlNode *current;
@@ -627,6 +802,8 @@ hangar_domain_doc_set_memory_kib (HangarDomainDoc  *self,
 
   g_return_val_if_fail (HANGAR_IS_DOMAIN_DOC (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  scope = hangar_domain_doc_begin_edit (self);
 
   root = get_root (self);
 
@@ -856,6 +1033,7 @@ hangar_domain_doc_set_vcpus (HangarDomainDoc  *self,
                              unsigned          vcpus,
                              GError          **error)
 {
+  g_autoptr(HangarEditScope) scope = NULL;
   g_autofree char *text = NULL;
   xmlNode *root;
   xmlNode *vcpu;
@@ -865,6 +1043,8 @@ hangar_domain_doc_set_vcpus (HangarDomainDoc  *self,
 
   g_return_val_if_fail (HANGAR_IS_DOMAIN_DOC (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  scope = hangar_domain_doc_begin_edit (self);
 
   root = get_root (self);
 
@@ -965,12 +1145,15 @@ hangar_domain_doc_set_boot_menu (HangarDomainDoc *self,
                                  gboolean         enable,
                                  unsigned         timeout_ms)
 {
+  g_autoptr(HangarEditScope) scope = NULL;
   g_autofree char *timeout = NULL;
   xmlNode *os;
   xmlNode *bootmenu;
 
   g_return_if_fail (HANGAR_IS_DOMAIN_DOC (self));
   g_return_if_fail (timeout_ms <= 65535);
+
+  scope = hangar_domain_doc_begin_edit (self);
 
   if (!enable)
     {
@@ -1054,12 +1237,15 @@ void
 hangar_domain_doc_set_cpu_custom_model (HangarDomainDoc *self,
                                         const char      *model)
 {
+  g_autoptr(HangarEditScope) scope = NULL;
   xmlNode *cpu;
   xmlNode *child;
   xmlNode *model_node;
 
   g_return_if_fail (HANGAR_IS_DOMAIN_DOC (self));
   g_return_if_fail (model != NULL && *model != '\0');
+
+  scope = hangar_domain_doc_begin_edit (self);
 
   cpu = hangar_xml_find_or_create_child (get_root (self), "cpu",
                                          hangar_schema_domain_order);
@@ -1084,6 +1270,79 @@ hangar_domain_doc_set_cpu_custom_model (HangarDomainDoc *self,
                                                 hangar_schema_cpu_order);
   hangar_xml_set_attr (model_node, "fallback", "allow");
   hangar_xml_set_text (model_node, model);
+}
+
+gboolean
+hangar_domain_doc_set_cpu_mode (HangarDomainDoc  *self,
+                                const char       *mode,
+                                GError          **error)
+{
+  g_autoptr(HangarEditScope) scope = NULL;
+  static const char * const named_cpu_only[] = { "model", "vendor", NULL };
+  gboolean passthrough;
+  xmlNode *cpu;
+  xmlNode *child;
+
+  g_return_val_if_fail (HANGAR_IS_DOMAIN_DOC (self), FALSE);
+  g_return_val_if_fail (mode != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (g_str_equal (mode, "custom"))
+    {
+      const char *model = hangar_domain_doc_get_cpu_model (self);
+
+      if (model == NULL || *model == '\0')
+        {
+          g_set_error (error, HANGAR_MODEL_ERROR, HANGAR_MODEL_ERROR_INVALID,
+                       _("A custom CPU needs a model: choose one"));
+          return FALSE;
+        }
+
+      hangar_domain_doc_set_cpu_custom_model (self, model);
+      return TRUE;
+    }
+
+  passthrough = g_str_equal (mode, "host-passthrough") ||
+                g_str_equal (mode, "maximum");
+  if (!passthrough && !g_str_equal (mode, "host-model"))
+    {
+      g_set_error (error, HANGAR_MODEL_ERROR, HANGAR_MODEL_ERROR_INVALID,
+                   _("“%s” is not a CPU mode"), mode);
+      return FALSE;
+    }
+
+  if (g_strcmp0 (hangar_domain_doc_get_cpu_mode (self), mode) == 0)
+    return TRUE;
+
+  scope = hangar_domain_doc_begin_edit (self);
+
+  cpu = hangar_xml_find_or_create_child (get_root (self), "cpu",
+                                         hangar_schema_domain_order);
+  hangar_xml_set_attr (cpu, "mode", mode);
+
+  /* Only a named CPU is matched against the host; migratable= is for
+   * the host's own CPU. */
+  hangar_xml_unset_attr (cpu, "match");
+  if (!passthrough)
+    hangar_xml_unset_attr (cpu, "migratable");
+
+  /* The host's CPU has no model or vendor to name, and only it passes
+   * its caches and address size through. */
+  child = cpu->children;
+  while (child != NULL)
+    {
+      xmlNode *next = child->next;
+
+      if ((passthrough &&
+           child->type == XML_ELEMENT_NODE && child->ns == NULL &&
+           g_strv_contains (named_cpu_only, (const char *) child->name)) ||
+          (!passthrough && is_passthrough_only (child)))
+        hangar_xml_remove_node (child);
+
+      child = next;
+    }
+
+  return TRUE;
 }
 
 /* Devices */
@@ -1160,43 +1419,17 @@ hangar_domain_doc_get_disk_driver_type (HangarDomainDoc *self,
   return intern_attr (self, hangar_xml_find_child (disk, "driver"), "type");
 }
 
-/* Children of <interface> that describe the host side of a tap, macvtap or
- * host device, which user-mode networking does not have.  libvirt refuses
- * some of them on a user interface (filterref, bandwidth) and ignores the
- * rest. */
-static const char * const host_side_children[] = {
-  "source",
-  "virtualport",
-  "bandwidth",
-  "vlan",
-  "target",
-  "filterref",
-  "tune",
-  "script",
-  "downscript",
-  "backenddomain",
-  "backend",
-  "coalesce",
-  "port",
-  "ip",
-  "route",
-  NULL
-};
-
 gboolean
 hangar_domain_doc_set_interface_user (HangarDomainDoc  *self,
                                       unsigned          index,
                                       GError          **error)
 {
-  g_autofree char *type = NULL;
-  xmlNode *iface;
-  xmlNode *child;
-  xmlNode *driver;
+  HangarDevice *iface;
 
   g_return_val_if_fail (HANGAR_IS_DOMAIN_DOC (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  iface = find_device (self, "interface", index);
+  iface = hangar_domain_doc_get_device (self, HANGAR_DEVICE_INTERFACE, index);
   if (iface == NULL)
     {
       g_set_error (error, HANGAR_MODEL_ERROR, HANGAR_MODEL_ERROR_NOT_FOUND,
@@ -1205,43 +1438,7 @@ hangar_domain_doc_set_interface_user (HangarDomainDoc  *self,
       return FALSE;
     }
 
-  type = hangar_xml_dup_attr (iface, "type");
-  if (g_strcmp0 (type, "user") == 0)
-    return TRUE;
-
-  hangar_xml_set_attr (iface, "type", "user");
-  hangar_xml_unset_attr (iface, "trustGuestRxFilters");
-  hangar_xml_unset_attr (iface, "managed");
-
-  child = iface->children;
-  while (child != NULL)
-    {
-      xmlNode *next = child->next;
-
-      for (unsigned i = 0; host_side_children[i] != NULL; i++)
-        {
-          if (hangar_xml_is_element (child, host_side_children[i]))
-            {
-              hangar_xml_remove_node (child);
-              break;
-            }
-        }
-
-      child = next;
-    }
-
-  /* Several queues need a tap device; libvirt refuses them otherwise.  A
-   * host device's driver names its assignment backend (vfio), which is
-   * no network backend libvirt knows. */
-  driver = hangar_xml_find_child (iface, "driver");
-  if (driver != NULL)
-    {
-      hangar_xml_unset_attr (driver, "queues");
-      if (g_strcmp0 (type, "hostdev") == 0)
-        hangar_xml_unset_attr (driver, "name");
-    }
-
-  return TRUE;
+  return hangar_device_set_string (iface, "type", "user", error);
 }
 
 /* Graphics */
@@ -1280,84 +1477,130 @@ hangar_domain_doc_get_xml (HangarDomainDoc *self)
 #define S HANGAR_FIELD_STRING
 #define U HANGAR_FIELD_UINT
 #define F HANGAR_FIELD_FLAG
+#define CHOICES(...) ((const char * const []) { __VA_ARGS__, NULL })
 
+static const char * const on_off[] = { "on", "off", NULL };
+static const char * const yes_no[] = { "yes", "no", NULL };
+static const char * const lifecycle_actions[] = {
+  "destroy", "restart", "preserve", "rename-restart", NULL
+};
+static const char * const tick_policies[] = {
+  "delay", "catchup", "merge", "discard", NULL
+};
+
+/* Fields whose setter has dependent changes are marked so; the others
+ * touch their own attribute or element only. */
 static const HangarField domain_fields[] = {
+  { "name", "name", S },
+  { "uuid", "uuid", S },
+  { "hypervisor", "@type", S, 0,
+    CHOICES ("kvm", "qemu", "xen", "lxc", "test") },
   { "title", "title", S },
   { "description", "description", S },
   { "genid", "genid", S },
-  { "vcpu-placement", "vcpu@placement", S },
+  { "vcpu-placement", "vcpu@placement", S, 0, CHOICES ("static", "auto") },
   { "vcpu-cpuset", "vcpu@cpuset", S },
+  { "vcpu-current", "vcpu@current", U },
   { "iothreads", "iothreads", U },
-  { "cpu-mode", "cpu@mode", S },
-  { "cpu-match", "cpu@match", S },
-  { "cpu-check", "cpu@check", S },
-  { "cpu-migratable", "cpu@migratable", S },
+  { "cpu-mode", "cpu@mode", S, 0,
+    CHOICES ("host-passthrough", "host-model", "maximum", "custom") },
+  { "cpu-match", "cpu@match", S, 0, CHOICES ("exact", "minimum", "strict") },
+  { "cpu-check", "cpu@check", S, 0, CHOICES ("none", "partial", "full") },
+  { "cpu-migratable", "cpu@migratable", S, 0, on_off },
   { "cpu-model", "cpu/model", S },
-  { "cpu-model-fallback", "cpu/model@fallback", S },
+  { "cpu-model-fallback", "cpu/model@fallback", S, 0,
+    CHOICES ("allow", "forbid") },
   { "cpu-vendor", "cpu/vendor", S },
-  { "os-type", "os/type", S },
+  { "os-type", "os/type", S, 0, CHOICES ("hvm", "xen", "linux", "exe") },
   { "os-arch", "os/type@arch", S },
   { "os-machine", "os/type@machine", S },
-  { "os-firmware", "os@firmware", S },
+  { "os-firmware", "os@firmware", S, 0, CHOICES ("efi", "bios") },
   { "os-loader", "os/loader", S },
-  { "os-loader-readonly", "os/loader@readonly", S },
-  { "os-loader-type", "os/loader@type", S },
-  { "os-loader-secure", "os/loader@secure", S },
+  { "os-loader-readonly", "os/loader@readonly", S, 0, yes_no },
+  { "os-loader-type", "os/loader@type", S, 0, CHOICES ("rom", "pflash") },
+  { "os-loader-secure", "os/loader@secure", S, 0, yes_no },
   { "os-nvram", "os/nvram", S },
   { "os-nvram-template", "os/nvram@template", S },
   { "os-kernel", "os/kernel", S },
   { "os-initrd", "os/initrd", S },
   { "os-cmdline", "os/cmdline", S },
   { "os-dtb", "os/dtb", S },
-  { "os-bootmenu-enable", "os/bootmenu@enable", S },
+  { "os-bootmenu-enable", "os/bootmenu@enable", S, 0, yes_no },
   { "os-bootmenu-timeout", "os/bootmenu@timeout", U },
-  { "os-smbios-mode", "os/smbios@mode", S },
-  { "os-bios-useserial", "os/bios@useserial", S },
+  { "os-smbios-mode", "os/smbios@mode", S, 0,
+    CHOICES ("emulate", "host", "sysinfo") },
+  { "os-bios-useserial", "os/bios@useserial", S, 0, yes_no },
+  { "os-bios-reboot-timeout", "os/bios@rebootTimeout", S },
   { "features-acpi", "features/acpi", F },
   { "features-apic", "features/apic", F },
   { "features-pae", "features/pae", F },
-  { "features-smm", "features/smm@state", S },
-  { "features-vmport", "features/vmport@state", S },
-  { "features-pmu", "features/pmu@state", S },
-  { "features-ioapic-driver", "features/ioapic@driver", S },
-  { "features-gic-version", "features/gic@version", S },
-  { "features-kvm-hidden", "features/kvm/hidden@state", S },
-  { "features-vmcoreinfo", "features/vmcoreinfo@state", S },
-  { "hyperv-mode", "features/hyperv@mode", S },
-  { "hyperv-relaxed", "features/hyperv/relaxed@state", S },
-  { "hyperv-vapic", "features/hyperv/vapic@state", S },
-  { "hyperv-spinlocks", "features/hyperv/spinlocks@state", S },
+  { "features-hap", "features/hap", F },
+  { "features-smm", "features/smm@state", S, 0, on_off },
+  { "features-vmport", "features/vmport@state", S, 0, on_off },
+  { "features-pmu", "features/pmu@state", S, 0, on_off },
+  { "features-pvspinlock", "features/pvspinlock@state", S, 0, on_off },
+  { "features-ioapic-driver", "features/ioapic@driver", S, 0,
+    CHOICES ("qemu", "kvm") },
+  { "features-gic-version", "features/gic@version", S, 0,
+    CHOICES ("2", "3", "host") },
+  { "features-kvm-hidden", "features/kvm/hidden@state", S, 0, on_off },
+  { "features-vmcoreinfo", "features/vmcoreinfo@state", S, 0, on_off },
+  { "hyperv-mode", "features/hyperv@mode", S, 0,
+    CHOICES ("custom", "passthrough") },
+  { "hyperv-relaxed", "features/hyperv/relaxed@state", S, 0, on_off },
+  { "hyperv-vapic", "features/hyperv/vapic@state", S, 0, on_off },
+  { "hyperv-spinlocks", "features/hyperv/spinlocks@state", S, 0, on_off },
   { "hyperv-spinlocks-retries", "features/hyperv/spinlocks@retries", U },
-  { "hyperv-vpindex", "features/hyperv/vpindex@state", S },
-  { "hyperv-runtime", "features/hyperv/runtime@state", S },
-  { "hyperv-synic", "features/hyperv/synic@state", S },
-  { "hyperv-stimer", "features/hyperv/stimer@state", S },
-  { "hyperv-reset", "features/hyperv/reset@state", S },
-  { "hyperv-frequencies", "features/hyperv/frequencies@state", S },
-  { "hyperv-tlbflush", "features/hyperv/tlbflush@state", S },
-  { "hyperv-ipi", "features/hyperv/ipi@state", S },
-  { "clock-offset", "clock@offset", S },
+  { "hyperv-vpindex", "features/hyperv/vpindex@state", S, 0, on_off },
+  { "hyperv-runtime", "features/hyperv/runtime@state", S, 0, on_off },
+  { "hyperv-synic", "features/hyperv/synic@state", S, 0, on_off },
+  { "hyperv-stimer", "features/hyperv/stimer@state", S, 0, on_off },
+  { "hyperv-reset", "features/hyperv/reset@state", S, 0, on_off },
+  { "hyperv-vendor-id", "features/hyperv/vendor_id@value", S },
+  { "hyperv-frequencies", "features/hyperv/frequencies@state", S, 0, on_off },
+  { "hyperv-tlbflush", "features/hyperv/tlbflush@state", S, 0, on_off },
+  { "hyperv-ipi", "features/hyperv/ipi@state", S, 0, on_off },
+  { "clock-offset", "clock@offset", S, 0,
+    CHOICES ("utc", "localtime", "timezone", "variable", "absolute") },
   { "clock-timezone", "clock@timezone", S },
-  { "timer-rtc-tickpolicy", "clock/timer[name=rtc]@tickpolicy", S },
-  { "timer-pit-tickpolicy", "clock/timer[name=pit]@tickpolicy", S },
-  { "timer-hpet-present", "clock/timer[name=hpet]@present", S },
-  { "timer-kvmclock-present", "clock/timer[name=kvmclock]@present", S },
-  { "timer-hypervclock-present", "clock/timer[name=hypervclock]@present", S },
-  { "on-poweroff", "on_poweroff", S },
-  { "on-reboot", "on_reboot", S },
-  { "on-crash", "on_crash", S },
-  { "pm-suspend-to-mem", "pm/suspend-to-mem@enabled", S },
-  { "pm-suspend-to-disk", "pm/suspend-to-disk@enabled", S },
-  { "memory-backing-source", "memoryBacking/source@type", S },
-  { "memory-backing-access", "memoryBacking/access@mode", S },
+  { "clock-adjustment", "clock@adjustment", S },
+  { "timer-rtc-tickpolicy", "clock/timer[name=rtc]@tickpolicy", S, 0,
+    tick_policies },
+  { "timer-rtc-track", "clock/timer[name=rtc]@track", S, 0,
+    CHOICES ("boot", "guest", "wall", "realtime") },
+  { "timer-pit-tickpolicy", "clock/timer[name=pit]@tickpolicy", S, 0,
+    tick_policies },
+  { "timer-hpet-present", "clock/timer[name=hpet]@present", S, 0, yes_no },
+  { "timer-kvmclock-present", "clock/timer[name=kvmclock]@present", S, 0,
+    yes_no },
+  { "timer-hypervclock-present", "clock/timer[name=hypervclock]@present", S,
+    0, yes_no },
+  { "timer-tsc-frequency", "clock/timer[name=tsc]@frequency", U },
+  { "on-poweroff", "on_poweroff", S, 0, lifecycle_actions },
+  { "on-reboot", "on_reboot", S, 0, lifecycle_actions },
+  { "on-crash", "on_crash", S, 0,
+    CHOICES ("destroy", "restart", "preserve", "rename-restart",
+             "coredump-destroy", "coredump-restart") },
+  { "on-lockfailure", "on_lockfailure", S, 0,
+    CHOICES ("poweroff", "restart", "pause", "ignore") },
+  { "pm-suspend-to-mem", "pm/suspend-to-mem@enabled", S, 0, yes_no },
+  { "pm-suspend-to-disk", "pm/suspend-to-disk@enabled", S, 0, yes_no },
+  { "memory-backing-source", "memoryBacking/source@type", S, 0,
+    CHOICES ("file", "anonymous", "memfd") },
+  { "memory-backing-access", "memoryBacking/access@mode", S, 0,
+    CHOICES ("shared", "private") },
+  { "memory-backing-allocation", "memoryBacking/allocation@mode", S, 0,
+    CHOICES ("immediate", "ondemand") },
   { "memory-backing-hugepages", "memoryBacking/hugepages", F },
   { "memory-backing-nosharepages", "memoryBacking/nosharepages", F },
   { "memory-backing-locked", "memoryBacking/locked", F },
+  { "memory-backing-discard", "memoryBacking/discard", F },
 };
 
 #undef S
 #undef U
 #undef F
+#undef CHOICES
 
 const HangarField *
 hangar_domain_doc_get_fields (unsigned *n_fields)
@@ -1416,6 +1659,113 @@ hangar_domain_doc_get_string (HangarDomainDoc *self,
                                                   field->path));
 }
 
+/* What libvirt would refuse in a general field, as a message. */
+static gboolean
+check_domain_value (HangarDomainDoc    *self,
+                    const HangarField  *field,
+                    const char         *value,
+                    GError            **error)
+{
+  const char *name = field->name;
+
+  if (value == NULL &&
+      (g_str_equal (name, "name") || g_str_equal (name, "hypervisor")))
+    {
+      g_set_error (error, HANGAR_MODEL_ERROR, HANGAR_MODEL_ERROR_INVALID,
+                   _("A domain always has a %s"), name);
+      return FALSE;
+    }
+
+  if (value == NULL)
+    return TRUE;
+
+  if (g_str_equal (name, "name") &&
+      (*value == '\0' || strpbrk (value, "/\n") != NULL))
+    {
+      g_set_error (error, HANGAR_MODEL_ERROR, HANGAR_MODEL_ERROR_INVALID,
+                   _("“%s” cannot be a domain name: it must not be empty "
+                     "nor hold a “/” or a line break"), value);
+      return FALSE;
+    }
+
+  if (g_str_equal (name, "title") && strchr (value, '\n') != NULL)
+    {
+      g_set_error (error, HANGAR_MODEL_ERROR, HANGAR_MODEL_ERROR_INVALID,
+                   _("A title is one line of text"));
+      return FALSE;
+    }
+
+  if (g_str_equal (name, "uuid") && !g_uuid_string_is_valid (value))
+    {
+      g_set_error (error, HANGAR_MODEL_ERROR, HANGAR_MODEL_ERROR_INVALID,
+                   _("“%s” is not a UUID"), value);
+      return FALSE;
+    }
+
+  if (g_str_equal (name, "hypervisor") && *value == '\0')
+    {
+      g_set_error (error, HANGAR_MODEL_ERROR, HANGAR_MODEL_ERROR_INVALID,
+                   _("The hypervisor type cannot be empty"));
+      return FALSE;
+    }
+
+  if (g_str_equal (name, "vcpu-current"))
+    {
+      guint64 current;
+
+      if (!parse_unsigned (value, &current) || current == 0 ||
+          current > hangar_domain_doc_get_vcpus (self))
+        {
+          g_set_error (error, HANGAR_MODEL_ERROR, HANGAR_MODEL_ERROR_INVALID,
+                       _("The vCPUs online at boot must be between 1 and "
+                         "the vCPU count (%u)"),
+                       hangar_domain_doc_get_vcpus (self));
+          return FALSE;
+        }
+    }
+
+  if (g_str_equal (name, "os-bootmenu-timeout"))
+    {
+      guint64 timeout;
+
+      if (!parse_unsigned (value, &timeout) || timeout > 65535)
+        {
+          g_set_error (error, HANGAR_MODEL_ERROR, HANGAR_MODEL_ERROR_INVALID,
+                       _("The boot menu timeout is at most 65535 ms"));
+          return FALSE;
+        }
+    }
+
+  return TRUE;
+}
+
+/* Writes a general field: the one place every typed general edit goes
+ * through. */
+static gboolean
+set_domain_value (HangarDomainDoc    *self,
+                  const HangarField  *field,
+                  const char         *value,
+                  GError            **error)
+{
+  g_autoptr(HangarEditScope) scope = NULL;
+
+  if ((field->flags & HANGAR_FIELD_READ_ONLY) != 0)
+    {
+      g_set_error (error, HANGAR_MODEL_ERROR, HANGAR_MODEL_ERROR_INVALID,
+                   _("The field “%s” is read only"), field->name);
+      return FALSE;
+    }
+
+  if (!check_domain_value (self, field, value, error))
+    return FALSE;
+
+  scope = hangar_domain_doc_begin_edit (self);
+
+  hangar_xml_path_set_value (get_root (self), field->path, value);
+
+  return TRUE;
+}
+
 gboolean
 hangar_domain_doc_set_string (HangarDomainDoc  *self,
                               const char       *name,
@@ -1432,9 +1782,7 @@ hangar_domain_doc_set_string (HangarDomainDoc  *self,
   if (field == NULL)
     return FALSE;
 
-  hangar_xml_path_set_value (get_root (self), field->path, value);
-
-  return TRUE;
+  return set_domain_value (self, field, value, error);
 }
 
 gboolean
@@ -1476,9 +1824,33 @@ hangar_domain_doc_set_uint (HangarDomainDoc  *self,
     return FALSE;
 
   text = g_strdup_printf ("%" G_GUINT64_FORMAT, value);
-  hangar_xml_path_set_value (get_root (self), field->path, text);
 
-  return TRUE;
+  return set_domain_value (self, field, text, error);
+}
+
+gboolean
+hangar_domain_doc_unset (HangarDomainDoc  *self,
+                         const char       *name,
+                         GError          **error)
+{
+  const HangarField *field;
+
+  g_return_val_if_fail (HANGAR_IS_DOMAIN_DOC (self), FALSE);
+  g_return_val_if_fail (name != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  field = hangar_domain_doc_find_field (name);
+  if (field == NULL)
+    {
+      g_set_error (error, HANGAR_MODEL_ERROR, HANGAR_MODEL_ERROR_INVALID,
+                   _("The domain has no field “%s”"), name);
+      return FALSE;
+    }
+
+  if (field->type == HANGAR_FIELD_FLAG)
+    return hangar_domain_doc_set_flag (self, name, FALSE, error);
+
+  return set_domain_value (self, field, NULL, error);
 }
 
 gboolean
@@ -1503,11 +1875,14 @@ hangar_domain_doc_set_flag (HangarDomainDoc  *self,
                             gboolean          value,
                             GError          **error)
 {
+  g_autoptr(HangarEditScope) scope = NULL;
   const HangarField *field;
 
   g_return_val_if_fail (HANGAR_IS_DOMAIN_DOC (self), FALSE);
   g_return_val_if_fail (name != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  scope = hangar_domain_doc_begin_edit (self);
 
   field = lookup_domain_field (name, HANGAR_FIELD_FLAG, error);
   if (field == NULL)
@@ -1524,16 +1899,12 @@ hangar_domain_doc_get_title (HangarDomainDoc *self)
   return hangar_domain_doc_get_string (self, "title");
 }
 
-void
-hangar_domain_doc_set_title (HangarDomainDoc *self,
-                             const char      *title)
+gboolean
+hangar_domain_doc_set_title (HangarDomainDoc  *self,
+                             const char       *title,
+                             GError          **error)
 {
-  g_return_if_fail (HANGAR_IS_DOMAIN_DOC (self));
-
-  /* libvirt refuses a title on several lines. */
-  g_return_if_fail (title == NULL || strchr (title, '\n') == NULL);
-
-  hangar_xml_path_set_value (get_root (self), "title", title);
+  return hangar_domain_doc_set_string (self, "title", title, error);
 }
 
 const char *
@@ -1546,7 +1917,11 @@ void
 hangar_domain_doc_set_description (HangarDomainDoc *self,
                                    const char      *description)
 {
+  g_autoptr(HangarEditScope) scope = NULL;
+
   g_return_if_fail (HANGAR_IS_DOMAIN_DOC (self));
+
+  scope = hangar_domain_doc_begin_edit (self);
 
   hangar_xml_path_set_value (get_root (self), "description", description);
 }
@@ -1556,19 +1931,37 @@ hangar_domain_doc_set_uuid (HangarDomainDoc  *self,
                             const char       *uuid,
                             GError          **error)
 {
-  g_return_val_if_fail (HANGAR_IS_DOMAIN_DOC (self), FALSE);
   g_return_val_if_fail (uuid != NULL, FALSE);
 
-  if (!g_uuid_string_is_valid (uuid))
-    {
-      g_set_error (error, HANGAR_MODEL_ERROR, HANGAR_MODEL_ERROR_INVALID,
-                   _("“%s” is not a UUID"), uuid);
-      return FALSE;
-    }
+  return hangar_domain_doc_set_string (self, "uuid", uuid, error);
+}
 
-  hangar_xml_path_set_value (get_root (self), "uuid", uuid);
+gboolean
+hangar_domain_doc_set_name (HangarDomainDoc  *self,
+                            const char       *name,
+                            GError          **error)
+{
+  g_return_val_if_fail (name != NULL, FALSE);
 
-  return TRUE;
+  return hangar_domain_doc_set_string (self, "name", name, error);
+}
+
+gboolean
+hangar_domain_doc_set_current_vcpus (HangarDomainDoc  *self,
+                                     unsigned          current,
+                                     GError          **error)
+{
+  g_autofree char *text = NULL;
+
+  g_return_val_if_fail (HANGAR_IS_DOMAIN_DOC (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  /* libvirt writes current= only below the count. */
+  if (current != hangar_domain_doc_get_vcpus (self))
+    text = g_strdup_printf ("%u", current);
+
+  return set_domain_value (self, hangar_domain_doc_find_field ("vcpu-current"),
+                           text, error);
 }
 
 guint64
@@ -1590,12 +1983,15 @@ hangar_domain_doc_set_max_memory_kib (HangarDomainDoc  *self,
                                       unsigned          slots,
                                       GError          **error)
 {
+  g_autoptr(HangarEditScope) scope = NULL;
   xmlNode *root;
   xmlNode *max;
   g_autofree char *text = NULL;
 
   g_return_val_if_fail (HANGAR_IS_DOMAIN_DOC (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  scope = hangar_domain_doc_begin_edit (self);
 
   root = get_root (self);
   max = hangar_xml_find_child (root, "maxMemory");
@@ -1630,10 +2026,13 @@ hangar_domain_doc_set_current_memory_kib (HangarDomainDoc  *self,
                                           guint64           kib,
                                           GError          **error)
 {
+  g_autoptr(HangarEditScope) scope = NULL;
   xmlNode *current;
 
   g_return_val_if_fail (HANGAR_IS_DOMAIN_DOC (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  scope = hangar_domain_doc_begin_edit (self);
 
   if (kib == 0 || kib > hangar_domain_doc_get_memory_kib (self))
     {
@@ -1658,11 +2057,14 @@ hangar_domain_doc_set_cpu_topology (HangarDomainDoc  *self,
                                     unsigned          threads,
                                     GError          **error)
 {
+  g_autoptr(HangarEditScope) scope = NULL;
   xmlNode *cpu;
   xmlNode *topology;
 
   g_return_val_if_fail (HANGAR_IS_DOMAIN_DOC (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  scope = hangar_domain_doc_begin_edit (self);
 
   if (sockets == 0 || dies == 0 || cores == 0 || threads == 0 ||
       (guint64) sockets * dies * cores * threads !=
@@ -1715,10 +2117,13 @@ hangar_domain_doc_set_cpu_feature (HangarDomainDoc *self,
                                    const char      *name,
                                    const char      *policy)
 {
+  g_autoptr(HangarEditScope) scope = NULL;
   g_autofree char *path = NULL;
 
   g_return_if_fail (HANGAR_IS_DOMAIN_DOC (self));
   g_return_if_fail (name != NULL);
+
+  scope = hangar_domain_doc_begin_edit (self);
 
   path = name_step_path ("cpu/feature", name, "policy");
 
@@ -1756,11 +2161,14 @@ hangar_domain_doc_set_timer (HangarDomainDoc *self,
                              const char      *attr,
                              const char      *value)
 {
+  g_autoptr(HangarEditScope) scope = NULL;
   g_autofree char *path = NULL;
 
   g_return_if_fail (HANGAR_IS_DOMAIN_DOC (self));
   g_return_if_fail (name != NULL && attr != NULL);
   g_return_if_fail (strcmp (attr, "name") != 0);
+
+  scope = hangar_domain_doc_begin_edit (self);
 
   path = name_step_path ("clock/timer", name, attr);
   hangar_xml_path_set_value (get_root (self), path, value);
@@ -1800,12 +2208,15 @@ void
 hangar_domain_doc_set_os_id (HangarDomainDoc *self,
                              const char      *os_id)
 {
+  g_autoptr(HangarEditScope) scope = NULL;
   xmlNode *root;
   xmlNode *metadata;
   xmlNode *info;
   xmlNode *os;
 
   g_return_if_fail (HANGAR_IS_DOMAIN_DOC (self));
+
+  scope = hangar_domain_doc_begin_edit (self);
 
   root = get_root (self);
   metadata = hangar_xml_find_child (root, "metadata");
@@ -1862,30 +2273,117 @@ hangar_domain_doc_get_uefi (HangarDomainDoc *self)
          g_strcmp0 (loader_type, "pflash") == 0;
 }
 
-void
-hangar_domain_doc_set_uefi (HangarDomainDoc *self,
-                            gboolean         uefi,
-                            gboolean         secure_boot)
+/* Whether the domain's firmware can have Secure Boot: on x86 that needs
+ * SMM, which only the Q35 machine types have. */
+static gboolean
+machine_allows_secure_boot (HangarDomainDoc *self)
 {
+  xmlNode *type = find_path (get_root (self), "os", "type", NULL);
+  g_autofree char *arch = hangar_xml_dup_attr (type, "arch");
+  g_autofree char *machine = hangar_xml_dup_attr (type, "machine");
+  gboolean x86 = arch == NULL || g_str_equal (arch, "x86_64") ||
+                 g_str_equal (arch, "i686");
+
+  return !x86 ||
+         (machine != NULL && (g_str_equal (machine, "q35") ||
+                              g_str_has_prefix (machine, "pc-q35-")));
+}
+
+/* The state of <os><firmware><feature name=@name>: 1, 0, or -1 unset. */
+static int
+firmware_feature (xmlNode    *os,
+                  const char *name)
+{
+  g_autofree char *path = g_strdup_printf ("firmware/feature[name=%s]@enabled",
+                                           name);
+  g_autofree char *enabled = hangar_xml_path_dup_value (os, path);
+
+  if (enabled == NULL)
+    return -1;
+
+  return g_str_equal (enabled, "yes");
+}
+
+gboolean
+hangar_domain_doc_get_secure_boot (HangarDomainDoc *self)
+{
+  xmlNode *os;
+  g_autofree char *secure = NULL;
+
+  g_return_val_if_fail (HANGAR_IS_DOMAIN_DOC (self), FALSE);
+
+  if (!hangar_domain_doc_get_uefi (self))
+    return FALSE;
+
+  os = hangar_xml_find_child (get_root (self), "os");
+  if (firmware_feature (os, "secure-boot") >= 0)
+    return firmware_feature (os, "secure-boot") == 1;
+
+  secure = hangar_xml_path_dup_value (os, "loader@secure");
+
+  return g_strcmp0 (secure, "yes") == 0;
+}
+
+static void
+add_firmware_feature (xmlNode    *firmware,
+                      const char *name,
+                      gboolean    enabled)
+{
+  xmlNode *feature = hangar_xml_create_child (firmware, "feature", NULL);
+
+  hangar_xml_set_attr (feature, "enabled", enabled ? "yes" : "no");
+  hangar_xml_set_attr (feature, "name", name);
+}
+
+gboolean
+hangar_domain_doc_set_uefi (HangarDomainDoc  *self,
+                            gboolean          uefi,
+                            gboolean          secure_boot,
+                            GError          **error)
+{
+  g_autoptr(HangarEditScope) scope = NULL;
   static const char * const firmware_set[] = {
     "firmware", "loader", "nvram", NULL
   };
+  g_autofree char *firmware_attr = NULL;
   xmlNode *root;
   xmlNode *os;
+  xmlNode *firmware;
 
-  g_return_if_fail (HANGAR_IS_DOMAIN_DOC (self));
+  g_return_val_if_fail (HANGAR_IS_DOMAIN_DOC (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (uefi && secure_boot && !machine_allows_secure_boot (self))
+    {
+      g_set_error (error, HANGAR_MODEL_ERROR, HANGAR_MODEL_ERROR_INVALID,
+                   _("Secure Boot needs the Q35 machine type: its firmware "
+                     "runs in System Management Mode, which the i440FX "
+                     "machine does not have"));
+      return FALSE;
+    }
 
   root = get_root (self);
   os = hangar_xml_find_child (root, "os");
+  firmware_attr = hangar_xml_dup_attr (os, "firmware");
 
-  if (!uefi && os == NULL)
-    return;
+  /* Already written the way libvirt 9.0 reads it back: leave it be. */
+  if (uefi && g_strcmp0 (firmware_attr, "efi") == 0 &&
+      firmware_feature (os, "secure-boot") == (secure_boot ? 1 : 0) &&
+      hangar_xml_find_child (os, "loader") == NULL &&
+      hangar_xml_find_child (os, "nvram") == NULL)
+    return TRUE;
+
+  if (!uefi && !hangar_domain_doc_get_uefi (self))
+    return TRUE;
+
+  scope = hangar_domain_doc_begin_edit (self);
 
   if (os == NULL)
     os = hangar_xml_create_child (root, "os", hangar_schema_domain_order);
 
-  /* Autoselection and a hand-written loader do not mix in libvirt 9.0 the
-   * way older documents wrote them: start from nothing either way. */
+  /* libvirt 9.0 refuses autoselection next to a hand-written loader
+   * (readonly=, type=, a path), and a loader without autoselection names
+   * one file of one firmware build: start from nothing either way. */
   hangar_xml_unset_attr (os, "firmware");
   for (unsigned i = 0; firmware_set[i] != NULL; i++)
     {
@@ -1895,36 +2393,32 @@ hangar_domain_doc_set_uefi (HangarDomainDoc *self,
         hangar_xml_remove_node (child);
     }
 
+  /* Turned off, SMM stays: other settings may need it. */
   if (!uefi)
-    {
-      /* Secure boot needs SMM; without UEFI it has no use, but other
-       * settings may need it, so <smm> stays. */
-      return;
-    }
+    return TRUE;
 
+  /* libvirt picks the firmware build and its variables store when the
+   * domain starts, from QEMU's firmware descriptors.  Saying which
+   * features are wanted either way keeps it from taking a Secure Boot
+   * build (the first by priority) for a machine without SMM. */
   hangar_xml_set_attr (os, "firmware", "efi");
+  firmware = hangar_xml_create_child (os, "firmware", hangar_schema_os_order);
+  add_firmware_feature (firmware, "enrolled-keys", secure_boot);
+  add_firmware_feature (firmware, "secure-boot", secure_boot);
 
   if (secure_boot)
     {
-      xmlNode *firmware = hangar_xml_create_child (os, "firmware",
-                                                   hangar_schema_os_order);
-      xmlNode *feature;
       xmlNode *features;
 
-      feature = hangar_xml_create_child (firmware, "feature", NULL);
-      hangar_xml_set_attr (feature, "enabled", "yes");
-      hangar_xml_set_attr (feature, "name", "secure-boot");
-      feature = hangar_xml_create_child (firmware, "feature", NULL);
-      hangar_xml_set_attr (feature, "enabled", "yes");
-      hangar_xml_set_attr (feature, "name", "enrolled-keys");
-
-      /* libvirt refuses secure boot without SMM. */
+      /* libvirt refuses Secure Boot without SMM. */
       features = hangar_xml_find_or_create_child (root, "features",
                                                   hangar_schema_domain_order);
       hangar_xml_set_attr (hangar_xml_find_or_create_child (
                              features, "smm", hangar_schema_features_order),
                            "state", "on");
     }
+
+  return TRUE;
 }
 
 char **
@@ -1958,12 +2452,15 @@ void
 hangar_domain_doc_set_boot_devices (HangarDomainDoc     *self,
                                     const char * const  *devices)
 {
+  g_autoptr(HangarEditScope) scope = NULL;
   xmlNode *root;
   xmlNode *os;
   xmlNode *boot;
   xmlNode *devices_node;
 
   g_return_if_fail (HANGAR_IS_DOMAIN_DOC (self));
+
+  scope = hangar_domain_doc_begin_edit (self);
 
   root = get_root (self);
   os = hangar_xml_find_child (root, "os");
@@ -2006,9 +2503,12 @@ hangar_domain_doc_set_direct_boot (HangarDomainDoc *self,
                                    const char      *cmdline,
                                    const char      *dtb)
 {
+  g_autoptr(HangarEditScope) scope = NULL;
   xmlNode *root;
 
   g_return_if_fail (HANGAR_IS_DOMAIN_DOC (self));
+
+  scope = hangar_domain_doc_begin_edit (self);
 
   root = get_root (self);
 
@@ -2026,18 +2526,23 @@ hangar_domain_doc_set_direct_boot (HangarDomainDoc *self,
 
 /* The device list */
 
+/* Brings the list in line with the elements under <devices>, keeping the
+ * objects of the elements still there, and tells the list's listeners
+ * about the changed range only. */
 static void
 sync_devices (HangarDomainDoc *self)
 {
   g_autoptr(GPtrArray) items = g_ptr_array_new ();
-  g_autoptr(GHashTable) seen = g_hash_table_new (NULL, NULL);
+  GListModel *model;
   xmlNode *devices;
-  GHashTableIter iter;
-  xmlNode *node;
-  HangarDevice *device;
+  unsigned n_old;
+  unsigned prefix = 0;
+  unsigned suffix = 0;
 
   if (self->devices == NULL)
     return;
+
+  model = G_LIST_MODEL (self->devices);
 
   devices = hangar_xml_find_child (get_root (self), "devices");
 
@@ -2045,6 +2550,8 @@ sync_devices (HangarDomainDoc *self)
        child != NULL;
        child = child->next)
     {
+      HangarDevice *device;
+
       if (child->type != XML_ELEMENT_NODE)
         continue;
 
@@ -2055,27 +2562,35 @@ sync_devices (HangarDomainDoc *self)
           g_hash_table_insert (self->device_for_node, child, device);
         }
 
-      g_hash_table_add (seen, child);
       g_ptr_array_add (items, device);
     }
 
-  /* Elements that are gone: their devices refuse edits from now on. */
-  g_hash_table_iter_init (&iter, self->device_for_node);
-  while (g_hash_table_iter_next (&iter, (gpointer *) &node,
-                                 (gpointer *) &device))
+  n_old = g_list_model_get_n_items (model);
+
+  while (prefix < n_old && prefix < items->len)
     {
-      if (!g_hash_table_contains (seen, node))
-        {
-          hangar_device_detach (device);
-          g_hash_table_iter_remove (&iter);
-        }
+      g_autoptr(HangarDevice) old = g_list_model_get_item (model, prefix);
+
+      if (old != items->pdata[prefix])
+        break;
+      prefix++;
     }
 
-  /* Devices still in the list keep their reference through the store
-   * until the splice has taken the new ones. */
-  g_list_store_splice (self->devices, 0,
-                       g_list_model_get_n_items (G_LIST_MODEL (self->devices)),
-                       items->pdata, items->len);
+  while (suffix < n_old - prefix && suffix < items->len - prefix)
+    {
+      g_autoptr(HangarDevice) old = g_list_model_get_item (model,
+                                                           n_old - 1 - suffix);
+
+      if (old != items->pdata[items->len - 1 - suffix])
+        break;
+      suffix++;
+    }
+
+  if (prefix + suffix == n_old && n_old == items->len)
+    return;
+
+  g_list_store_splice (self->devices, prefix, n_old - prefix - suffix,
+                       items->pdata + prefix, items->len - prefix - suffix);
 }
 
 GListModel *
@@ -2099,33 +2614,45 @@ hangar_domain_doc_get_device (HangarDomainDoc  *self,
                               HangarDeviceKind  kind,
                               unsigned          index)
 {
-  GListModel *devices;
-  unsigned n;
+  xmlNode *devices;
 
   g_return_val_if_fail (HANGAR_IS_DOMAIN_DOC (self), NULL);
 
-  devices = hangar_domain_doc_get_devices (self);
-  n = g_list_model_get_n_items (devices);
+  devices = hangar_xml_find_child (get_root (self), "devices");
 
-  for (unsigned i = 0; i < n; i++)
+  for (xmlNode *child = devices != NULL ? devices->children : NULL;
+       child != NULL;
+       child = child->next)
     {
-      g_autoptr(HangarDevice) device = g_list_model_get_item (devices, i);
+      if (child->type != XML_ELEMENT_NODE ||
+          hangar_device_kind_of_node (child) != kind)
+        continue;
 
-      if (hangar_device_get_kind (device) == kind && index-- == 0)
-        return device;
+      if (index-- == 0)
+        return hangar_domain_doc_lookup_device (self, child);
     }
 
   return NULL;
 }
 
-static HangarDevice *
-device_for (HangarDomainDoc *self,
-            xmlNode         *node)
+HangarDevice *
+hangar_domain_doc_lookup_device (HangarDomainDoc *self,
+                                 xmlNode         *node)
 {
-  hangar_domain_doc_get_devices (self);
-  sync_devices (self);
+  HangarDevice *device;
 
-  return g_hash_table_lookup (self->device_for_node, node);
+  hangar_domain_doc_get_devices (self);
+
+  /* A device created by the running edit reaches the list when the edit
+   * ends; its object exists from now on. */
+  device = g_hash_table_lookup (self->device_for_node, node);
+  if (device == NULL)
+    {
+      device = hangar_device_new (self, node);
+      g_hash_table_insert (self->device_for_node, node, device);
+    }
+
+  return device;
 }
 
 HangarDevice *
@@ -2133,12 +2660,15 @@ hangar_domain_doc_add_device (HangarDomainDoc  *self,
                               HangarDeviceKind  kind,
                               const char       *type)
 {
+  g_autoptr(HangarEditScope) scope = NULL;
   xmlNode *devices;
   xmlNode *node;
 
   g_return_val_if_fail (HANGAR_IS_DOMAIN_DOC (self), NULL);
   g_return_val_if_fail (kind > HANGAR_DEVICE_OTHER &&
                         kind < HANGAR_N_DEVICE_KINDS, NULL);
+
+  scope = hangar_domain_doc_begin_edit (self);
 
   devices = hangar_xml_find_or_create_child (get_root (self), "devices",
                                              hangar_schema_domain_order);
@@ -2147,7 +2677,7 @@ hangar_domain_doc_add_device (HangarDomainDoc  *self,
   if (type != NULL)
     hangar_xml_set_attr (node, "type", type);
 
-  return device_for (self, node);
+  return hangar_domain_doc_lookup_device (self, node);
 }
 
 HangarDevice *
@@ -2155,9 +2685,9 @@ hangar_domain_doc_add_device_xml (HangarDomainDoc  *self,
                                   const char       *xml,
                                   GError          **error)
 {
-  g_autoptr(HangarDomainDoc) wrapper = NULL;
-  g_autofree char *text = NULL;
-  xmlNode *element = NULL;
+  g_autoptr(HangarEditScope) scope = NULL;
+  xmlDoc *fragment;
+  xmlNode *element;
   xmlNode *devices;
   xmlNode *node;
   xmlNode *copy;
@@ -2166,35 +2696,30 @@ hangar_domain_doc_add_device_xml (HangarDomainDoc  *self,
   g_return_val_if_fail (xml != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  /* Parsed inside a <domain> so that its errors read like the others. */
-  text = g_strconcat ("<domain>", xml, "</domain>", NULL);
-  wrapper = hangar_domain_doc_new_from_string (text, -1, _("device"), error);
-  if (wrapper == NULL)
+  /* Parsed on its own, so that the line and column of an error are the
+   * text's own. */
+  fragment = parse_document (xml, -1, _("device"), error);
+  if (fragment == NULL)
     return NULL;
 
-  for (xmlNode *child = get_root (wrapper)->children; child; child = child->next)
-    {
-      if (child->type != XML_ELEMENT_NODE)
-        continue;
-      if (element != NULL)
-        {
-          element = NULL;
-          break;
-        }
-      element = child;
-    }
-
-  if (element == NULL)
+  element = xmlDocGetRootElement (fragment);
+  if (element == NULL || hangar_xml_is_element (element, "domain") ||
+      hangar_xml_is_element (element, "devices"))
     {
       g_set_error (error, HANGAR_MODEL_ERROR, HANGAR_MODEL_ERROR_INVALID,
-                   _("A device is exactly one element"));
+                   _("A device is one element such as <disk>, not <%s>"),
+                   element != NULL ? (const char *) element->name : "");
+      xmlFreeDoc (fragment);
       return NULL;
     }
+
+  scope = hangar_domain_doc_begin_edit (self);
 
   devices = hangar_xml_find_or_create_child (get_root (self), "devices",
                                              hangar_schema_domain_order);
 
-  /* Create the placeholder at libvirt's place, then swap in the copy. */
+  /* A placeholder goes where libvirt's order puts the element, then the
+   * copy takes its place. */
   node = hangar_xml_create_child (devices,
                                   element->ns == NULL
                                     ? (const char *) element->name
@@ -2205,53 +2730,60 @@ hangar_domain_doc_add_device_xml (HangarDomainDoc  *self,
     g_error ("Cannot copy an XML element");
   xmlReplaceNode (node, copy);
   xmlFreeNode (node);
+  xmlFreeDoc (fragment);
 
-  /* Namespaces declared on the wrapper's root do not exist there: the
-   * copy carries its own declarations. */
+  /* Namespaces declared above the element in its own text are declared
+   * on the copy where this tree lacks them. */
   xmlReconciliateNs (self->doc, copy);
+  hangar_xml_note_change (devices, copy);
 
-  return device_for (self, copy);
+  return hangar_domain_doc_lookup_device (self, copy);
 }
 
-static void
-remove_spice_dependents (HangarDomainDoc *self)
+static gboolean
+is_spice_graphics (xmlNode *node)
 {
-  GListModel *devices = hangar_domain_doc_get_devices (self);
-  unsigned n = g_list_model_get_n_items (devices);
-  g_autoptr(GPtrArray) doomed = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autofree char *type = NULL;
 
-  for (unsigned i = 0; i < n; i++)
+  if (!hangar_xml_is_element (node, "graphics"))
+    return FALSE;
+
+  type = hangar_xml_dup_attr (node, "type");
+
+  return g_strcmp0 (type, "spice") == 0;
+}
+
+void
+hangar_domain_doc_remove_spice_dependents (HangarDomainDoc *self)
+{
+  xmlNode *devices = hangar_xml_find_child (get_root (self), "devices");
+  xmlNode *child;
+
+  for (child = devices != NULL ? devices->children : NULL;
+       child != NULL;
+       child = child->next)
     {
-      g_autoptr(HangarDevice) device = g_list_model_get_item (devices, i);
-      xmlNode *node = hangar_device_get_node (device);
-      g_autofree char *type = hangar_xml_dup_attr (node, "type");
-
-      if (hangar_device_get_kind (device) == HANGAR_DEVICE_GRAPHICS &&
-          g_strcmp0 (type, "spice") == 0)
+      if (is_spice_graphics (child))
         return;
-
-      if (!hangar_device_is_spice_only (device))
-        continue;
-
-      /* Sound devices and graphics name their audio backend by id: keep
-       * the backend, with no host output. */
-      if (hangar_device_get_kind (device) == HANGAR_DEVICE_AUDIO)
-        {
-          hangar_xml_set_attr (node, "type", "none");
-          continue;
-        }
-
-      g_ptr_array_add (doomed, g_object_ref (device));
     }
 
-  for (unsigned i = 0; i < doomed->len; i++)
+  child = devices != NULL ? devices->children : NULL;
+  while (child != NULL)
     {
-      HangarDevice *device = doomed->pdata[i];
-      xmlNode *node = hangar_device_get_node (device);
+      xmlNode *next = child->next;
 
-      hangar_device_detach (device);
-      g_hash_table_remove (self->device_for_node, node);
-      hangar_xml_remove_node (node);
+      if (child->type == XML_ELEMENT_NODE &&
+          hangar_device_node_is_spice_only (child))
+        {
+          /* Sound devices and graphics name their audio backend by id:
+           * keep the backend, with no host output. */
+          if (hangar_xml_is_element (child, "audio"))
+            hangar_xml_set_attr (child, "type", "none");
+          else
+            hangar_xml_remove_node (child);
+        }
+
+      child = next;
     }
 }
 
@@ -2260,6 +2792,7 @@ hangar_domain_doc_remove_device (HangarDomainDoc  *self,
                                  HangarDevice     *device,
                                  GError          **error)
 {
+  g_autoptr(HangarEditScope) scope = NULL;
   xmlNode *node;
   gboolean was_spice;
 
@@ -2275,25 +2808,13 @@ hangar_domain_doc_remove_device (HangarDomainDoc  *self,
       return FALSE;
     }
 
-  hangar_domain_doc_get_devices (self);
+  scope = hangar_domain_doc_begin_edit (self);
 
-  {
-    g_autofree char *type = hangar_xml_dup_attr (node, "type");
-
-    was_spice = hangar_device_get_kind (device) == HANGAR_DEVICE_GRAPHICS &&
-                g_strcmp0 (type, "spice") == 0;
-  }
-
+  was_spice = is_spice_graphics (node);
   hangar_xml_remove_node (node);
 
-  /* The element is gone: the device must not be looked at again. */
-  hangar_device_detach (device);
-  g_hash_table_remove (self->device_for_node, node);
-
   if (was_spice)
-    remove_spice_dependents (self);
-
-  sync_devices (self);
+    hangar_domain_doc_remove_spice_dependents (self);
 
   return TRUE;
 }

@@ -17,6 +17,17 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (HangarDomainDoc, hangar_domain_doc, HANGAR, DOMAIN_DOC, GObject)
 
+/* The document of one domain, on libxml2's tree of the text it was read
+ * from.  Every edit goes through a typed setter that touches only its own
+ * element (and what libvirt needs changed with it, said at each setter),
+ * so that everything Hangar does not know survives.
+ *
+ * Edits are signalled: HangarDomainDoc::changed once per edit that changed
+ * anything, HangarDevice::changed on each device changed inside, and the
+ * device list's GListModel::items-changed for the devices added or removed,
+ * before the document's signal.  A view can therefore follow a document
+ * without GTK-specific glue. */
+
 /* Loading and saving.  @source names the document in error messages
  * ("gentoo-2.xml:12:5: …"); it may be NULL.  Saving writes back every
  * node that was read (comments, unknown elements, namespaces, whitespace),
@@ -28,11 +39,19 @@ HangarDomainDoc *hangar_domain_doc_new_from_string   (const char       *xml,
                                                       GError          **error);
 HangarDomainDoc *hangar_domain_doc_new_from_file     (const char       *path,
                                                       GError          **error);
+/* A new document holding only <domain type='@type'>, for a new domain:
+ * every setter then creates its element where libvirt writes it. */
+HangarDomainDoc *hangar_domain_doc_new               (const char       *type);
 HangarDomainDoc *hangar_domain_doc_copy              (HangarDomainDoc  *self);
 char            *hangar_domain_doc_to_string         (HangarDomainDoc  *self);
 
 /* General */
 const char      *hangar_domain_doc_get_name          (HangarDomainDoc  *self);
+/* Fails with HANGAR_MODEL_ERROR_INVALID for an empty name or one with a
+ * "/" or a line break, which libvirt refuses. */
+gboolean         hangar_domain_doc_set_name          (HangarDomainDoc  *self,
+                                                      const char       *name,
+                                                      GError          **error);
 const char      *hangar_domain_doc_get_uuid          (HangarDomainDoc  *self);
 const char      *hangar_domain_doc_get_hypervisor    (HangarDomainDoc  *self);
 void             hangar_domain_doc_set_hypervisor    (HangarDomainDoc  *self,
@@ -63,8 +82,13 @@ unsigned         hangar_domain_doc_get_vcpus         (HangarDomainDoc  *self);
 gboolean         hangar_domain_doc_set_vcpus         (HangarDomainDoc  *self,
                                                       unsigned          vcpus,
                                                       GError          **error);
-/* The current= attribute of <vcpu>, or the count when there is none. */
+/* The current= attribute of <vcpu>, or the count when there is none.
+ * Setting it fails outside 1 … the count; at the count it removes the
+ * attribute, as libvirt writes it. */
 unsigned         hangar_domain_doc_get_current_vcpus (HangarDomainDoc  *self);
+gboolean         hangar_domain_doc_set_current_vcpus (HangarDomainDoc  *self,
+                                                      unsigned          current,
+                                                      GError          **error);
 
 /* The libosinfo operating system id from <metadata>, or NULL. */
 const char      *hangar_domain_doc_get_os_id         (HangarDomainDoc  *self);
@@ -77,6 +101,13 @@ void             hangar_domain_doc_set_cpu_custom_model (HangarDomainDoc *self,
                                                          const char      *model);
 /* The text of <cpu><model>, or NULL. */
 const char      *hangar_domain_doc_get_cpu_model     (HangarDomainDoc  *self);
+/* "host-passthrough", "maximum", "host-model" or "custom" (which needs a
+ * model already there; see set_cpu_custom_model).  The host's own CPU
+ * drops the model, vendor and match=; the others drop what only the
+ * host's CPU passes through (caches, address size, migratable=). */
+gboolean         hangar_domain_doc_set_cpu_mode      (HangarDomainDoc  *self,
+                                                      const char       *mode,
+                                                      GError          **error);
 
 /* Devices, in document order.  Each device kind is its element name
  * ("disk", "interface", "graphics", …); @index counts within that kind. */
@@ -144,11 +175,17 @@ gboolean         hangar_domain_doc_set_flag          (HangarDomainDoc  *self,
                                                       const char       *field,
                                                       gboolean          value,
                                                       GError          **error);
+/* Removes the field whatever its type. */
+gboolean         hangar_domain_doc_unset             (HangarDomainDoc  *self,
+                                                      const char       *field,
+                                                      GError          **error);
 
 /* Shorthands for the common general fields. */
 const char      *hangar_domain_doc_get_title         (HangarDomainDoc  *self);
-void             hangar_domain_doc_set_title         (HangarDomainDoc  *self,
-                                                      const char       *title);
+/* Fails for a title on several lines, which libvirt refuses. */
+gboolean         hangar_domain_doc_set_title         (HangarDomainDoc  *self,
+                                                      const char       *title,
+                                                      GError          **error);
 const char      *hangar_domain_doc_get_description   (HangarDomainDoc  *self);
 void             hangar_domain_doc_set_description   (HangarDomainDoc  *self,
                                                       const char       *description);
@@ -195,12 +232,18 @@ void             hangar_domain_doc_set_os_id         (HangarDomainDoc  *self,
 
 /* Firmware.  UEFI is on with <os firmware='efi'> or a pflash loader.
  * Turning it off removes the whole set (firmware attribute and element,
- * loader, nvram); on writes firmware='efi' for libvirt to pick the
- * loader and variables, dropping a hand-written loader and nvram. */
+ * loader, nvram).  On, it writes the form libvirt 9.0 accepts and picks
+ * the firmware from at start: firmware='efi' with <firmware> features
+ * saying whether Secure Boot (with enrolled keys) is wanted, dropping a
+ * hand-written loader and nvram; Secure Boot also turns SMM on.  Secure
+ * Boot on an x86 machine other than Q35 fails with
+ * HANGAR_MODEL_ERROR_INVALID: the firmware would not start. */
 gboolean         hangar_domain_doc_get_uefi          (HangarDomainDoc  *self);
-void             hangar_domain_doc_set_uefi          (HangarDomainDoc  *self,
+gboolean         hangar_domain_doc_get_secure_boot   (HangarDomainDoc  *self);
+gboolean         hangar_domain_doc_set_uefi          (HangarDomainDoc  *self,
                                                       gboolean          uefi,
-                                                      gboolean          secure_boot);
+                                                      gboolean          secure_boot,
+                                                      GError          **error);
 
 /* <os><boot dev=…> in order, a NULL-terminated array to free.  Setting it
  * removes every per-device boot order (libvirt refuses both); an empty

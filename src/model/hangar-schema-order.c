@@ -177,8 +177,21 @@ const char * const hangar_schema_pm_order[] = {
   NULL
 };
 
-/* The children of single devices.  Each list ends with what
- * virDomainDeviceInfoFormat () writes last for every device. */
+/* virDomainFeaturesHyperVDefFormat () and the KVM features, in enum order. */
+static const char * const hyperv_order[] = {
+  "relaxed", "vapic", "spinlocks", "vpindex", "runtime", "synic", "stimer",
+  "reset", "vendor_id", "frequencies", "reenlightenment", "tlbflush", "ipi",
+  "evmcs", "avic", NULL
+};
+
+static const char * const kvm_order[] = {
+  "hidden", "hint-dedicated", "poll-control", "pv-ipi", "dirty-ring", NULL
+};
+
+/* The children of single devices, as libvirt 9.0 writes them back (found
+ * by defining documents on its test driver and reading them again).  Most
+ * lists end with what virDomainDeviceInfoFormat () writes for every
+ * device: boot, alias, master, rom, address. */
 static const char * const disk_order[] = {
   "driver", "auth", "source", "backingStore", "backenddomain", "geometry",
   "blockio", "mirror", "target", "iotune", "readonly", "shareable",
@@ -186,30 +199,58 @@ static const char * const disk_order[] = {
   "boot", "alias", "address", NULL
 };
 
-static const char * const interface_order[] = {
-  "mac", "source", "virtualport", "ip", "route", "script", "downscript",
-  "backenddomain", "target", "guest", "model", "driver", "backend",
-  "filterref", "tune", "teaming", "link", "mtu", "coalesce", "boot", "alias",
-  "rom", "address", NULL
+static const char * const controller_order[] = {
+  "model", "target", "driver", "alias", "master", "address", "pcihole64",
+  NULL
 };
 
-static const char * const graphics_order[] = {
-  "listen", "channel", "image", "jpeg", "zlib", "playback", "streaming",
-  "clipboard", "mouse", "filetransfer", "gl", "audio", NULL
+static const char * const filesystem_order[] = {
+  "driver", "binary", "source", "target", "idmap", "readonly",
+  "space_hard_limit", "space_soft_limit", "boot", "alias", "address", NULL
+};
+
+static const char * const interface_order[] = {
+  "mac", "source", "vlan", "virtualport", "ip", "route", "script",
+  "downscript", "backenddomain", "bandwidth", "target", "guest", "model",
+  "driver", "backend", "filterref", "tune", "teaming", "link", "mtu",
+  "coalesce", "port", "boot", "alias", "rom", "address", NULL
+};
+
+/* A host device passed through as an interface names its driver (vfio)
+ * right after its MAC address. */
+static const char * const hostdev_interface_order[] = {
+  "mac", "driver", "source", "vlan", "virtualport", "ip", "route", "target",
+  "guest", "model", "backend", "filterref", "tune", "teaming", "link", "mtu",
+  "coalesce", "port", "boot", "alias", "rom", "address", NULL
+};
+
+static const char * const smartcard_order[] = {
+  "certificate", "database", "source", "protocol", "alias", "address", NULL
 };
 
 static const char * const chardev_order[] = {
   "source", "protocol", "log", "target", "alias", "address", NULL
 };
 
-static const char * const hostdev_order[] = {
-  "driver", "source", "readonly", "shareable", "boot", "alias", "rom",
-  "address", NULL
+static const char * const input_order[] = {
+  "driver", "source", "alias", "address", NULL
 };
 
-static const char * const generic_device_order[] = {
-  "driver", "source", "backend", "model", "target", "rate", "stats", "codec",
-  "audio", "acceleration", "boot", "alias", "address", NULL
+static const char * const tpm_order[] = {
+  "backend", "alias", "address", NULL
+};
+
+static const char * const graphics_order[] = {
+  "listen", "channel", "image", "jpeg", "zlib", "playback", "streaming",
+  "mouse", "clipboard", "filetransfer", "gl", "audio", NULL
+};
+
+static const char * const sound_order[] = {
+  "codec", "audio", "alias", "address", NULL
+};
+
+static const char * const audio_order[] = {
+  "input", "output", NULL
 };
 
 static const char * const video_order[] = {
@@ -219,6 +260,121 @@ static const char * const video_order[] = {
 static const char * const video_model_order[] = {
   "acceleration", "resolution", NULL
 };
+
+static const char * const hostdev_order[] = {
+  "driver", "source", "readonly", "shareable", "boot", "alias", "rom",
+  "address", NULL
+};
+
+static const char * const redirdev_order[] = {
+  "source", "protocol", "boot", "alias", "address", NULL
+};
+
+static const char * const memballoon_order[] = {
+  "stats", "alias", "address", "driver", NULL
+};
+
+static const char * const rng_order[] = {
+  "rate", "backend", "driver", "alias", "address", NULL
+};
+
+static const char * const shmem_order[] = {
+  "model", "size", "server", "msi", "alias", "address", NULL
+};
+
+static const char * const memory_order[] = {
+  "source", "target", "alias", "address", NULL
+};
+
+static const char * const memory_target_order[] = {
+  "size", "node", "label", "block", "requested", "current", "address", NULL
+};
+
+static const char * const lease_order[] = {
+  "lockspace", "key", "target", NULL
+};
+
+static const char * const crypto_order[] = {
+  "backend", "alias", "address", NULL
+};
+
+static const char * const vsock_order[] = {
+  "cid", "alias", "address", NULL
+};
+
+/* Devices with nothing of their own before the device information:
+ * watchdog, hub, panic, nvram, iommu. */
+static const char * const device_info_order[] = {
+  "driver", "boot", "alias", "address", NULL
+};
+
+typedef struct
+{
+  const char *name;
+  const char * const *order;
+} ChildOrder;
+
+static const ChildOrder device_orders[] = {
+  { "disk", disk_order },
+  { "controller", controller_order },
+  { "lease", lease_order },
+  { "filesystem", filesystem_order },
+  { "interface", interface_order },
+  { "smartcard", smartcard_order },
+  { "serial", chardev_order },
+  { "parallel", chardev_order },
+  { "console", chardev_order },
+  { "channel", chardev_order },
+  { "input", input_order },
+  { "tpm", tpm_order },
+  { "graphics", graphics_order },
+  { "sound", sound_order },
+  { "audio", audio_order },
+  { "video", video_order },
+  { "hostdev", hostdev_order },
+  { "redirdev", redirdev_order },
+  { "memballoon", memballoon_order },
+  { "rng", rng_order },
+  { "shmem", shmem_order },
+  { "memory", memory_order },
+  { "crypto", crypto_order },
+  { "vsock", vsock_order },
+  { "watchdog", device_info_order },
+  { "hub", device_info_order },
+  { "panic", device_info_order },
+  { "nvram", device_info_order },
+  { "iommu", device_info_order },
+};
+
+static const ChildOrder top_orders[] = {
+  { "os", hangar_schema_os_order },
+  { "cpu", hangar_schema_cpu_order },
+  { "devices", hangar_schema_devices_order },
+  { "features", hangar_schema_features_order },
+  { "memoryBacking", hangar_schema_memory_backing_order },
+  { "pm", hangar_schema_pm_order },
+};
+
+static const char * const *
+find_order (const ChildOrder *orders,
+            gsize             n_orders,
+            const char       *name)
+{
+  for (gsize i = 0; i < n_orders; i++)
+    {
+      if (strcmp (orders[i].name, name) == 0)
+        return orders[i].order;
+    }
+
+  return NULL;
+}
+
+static gboolean
+is_root (xmlNode *node)
+{
+  return node != NULL && node->parent != NULL &&
+         node->parent->type == XML_DOCUMENT_NODE;
+}
 
 const char * const *
 hangar_schema_order_for (xmlNode *parent)
@@ -232,52 +388,46 @@ hangar_schema_order_for (xmlNode *parent)
   name = (const char *) parent->name;
   grand = parent->parent;
 
-  if (grand != NULL && grand->type == XML_DOCUMENT_NODE)
+  if (is_root (parent))
     return hangar_schema_domain_order;
 
   if (grand == NULL || grand->type != XML_ELEMENT_NODE || grand->ns != NULL)
     return NULL;
 
-  if (grand->parent != NULL && grand->parent->type == XML_DOCUMENT_NODE)
+  if (is_root (grand))
+    return find_order (top_orders, G_N_ELEMENTS (top_orders), name);
+
+  if (xmlStrEqual (grand->name, BAD_CAST "devices") && is_root (grand->parent))
     {
-      if (strcmp (name, "os") == 0)
-        return hangar_schema_os_order;
-      if (strcmp (name, "cpu") == 0)
-        return hangar_schema_cpu_order;
-      if (strcmp (name, "devices") == 0)
-        return hangar_schema_devices_order;
-      if (strcmp (name, "features") == 0)
-        return hangar_schema_features_order;
-      if (strcmp (name, "memoryBacking") == 0)
-        return hangar_schema_memory_backing_order;
-      if (strcmp (name, "pm") == 0)
-        return hangar_schema_pm_order;
-      return NULL;
+      if (strcmp (name, "interface") == 0)
+        {
+          xmlChar *type = xmlGetNoNsProp (parent, BAD_CAST "type");
+          gboolean hostdev = xmlStrEqual (type, BAD_CAST "hostdev");
+
+          xmlFree (type);
+          if (hostdev)
+            return hostdev_interface_order;
+        }
+
+      return find_order (device_orders, G_N_ELEMENTS (device_orders), name);
     }
 
-  if (xmlStrEqual (grand->name, BAD_CAST "devices"))
+  if (xmlStrEqual (grand->name, BAD_CAST "features") && is_root (grand->parent))
     {
-      if (strcmp (name, "disk") == 0)
-        return disk_order;
-      if (strcmp (name, "interface") == 0)
-        return interface_order;
-      if (strcmp (name, "graphics") == 0)
-        return graphics_order;
-      if (strcmp (name, "video") == 0)
-        return video_order;
-      if (strcmp (name, "hostdev") == 0)
-        return hostdev_order;
-      if (strcmp (name, "serial") == 0 || strcmp (name, "parallel") == 0 ||
-          strcmp (name, "console") == 0 || strcmp (name, "channel") == 0)
-        return chardev_order;
-      if (strcmp (name, "emulator") == 0)
-        return NULL;
-      return generic_device_order;
+      if (strcmp (name, "hyperv") == 0)
+        return hyperv_order;
+      if (strcmp (name, "kvm") == 0)
+        return kvm_order;
+      return NULL;
     }
 
   if (strcmp (name, "model") == 0 &&
       xmlStrEqual (grand->name, BAD_CAST "video"))
     return video_model_order;
+
+  if (strcmp (name, "target") == 0 &&
+      xmlStrEqual (grand->name, BAD_CAST "memory"))
+    return memory_target_order;
 
   return NULL;
 }

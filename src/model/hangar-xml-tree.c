@@ -73,6 +73,115 @@ hangar_xml_count_children (xmlNode    *parent,
   return count;
 }
 
+/* Change tracking */
+
+gboolean
+hangar_xml_is_device (xmlNode *node)
+{
+  xmlNode *parent;
+
+  if (node == NULL || node->type != XML_ELEMENT_NODE)
+    return FALSE;
+
+  parent = node->parent;
+
+  return hangar_xml_is_element (parent, "devices") &&
+         parent->parent != NULL &&
+         parent->parent->type == XML_ELEMENT_NODE &&
+         parent->parent->parent != NULL &&
+         parent->parent->parent->type == XML_DOCUMENT_NODE;
+}
+
+static HangarXmlChanges *
+changes_of (xmlNode *node)
+{
+  if (node == NULL || node->doc == NULL)
+    return NULL;
+
+  return node->doc->_private;
+}
+
+/* The device @node is in, or is; NULL outside <devices>. */
+static xmlNode *
+device_of (xmlNode *node)
+{
+  for (; node != NULL && node->type == XML_ELEMENT_NODE; node = node->parent)
+    {
+      if (hangar_xml_is_device (node))
+        return node;
+    }
+
+  return NULL;
+}
+
+/* Whether @node is the root's <devices>. */
+static gboolean
+is_devices (xmlNode *node)
+{
+  return hangar_xml_is_element (node, "devices") &&
+         node->parent != NULL &&
+         node->parent->type == XML_ELEMENT_NODE &&
+         node->parent->parent != NULL &&
+         node->parent->parent->type == XML_DOCUMENT_NODE;
+}
+
+void
+hangar_xml_note_change (xmlNode *node,
+                        xmlNode *added)
+{
+  HangarXmlChanges *changes = changes_of (node);
+  xmlNode *device;
+
+  if (changes == NULL)
+    return;
+
+  changes->serial++;
+
+  if (added != NULL && (hangar_xml_is_device (added) || is_devices (added)))
+    {
+      changes->devices_moved = TRUE;
+      return;
+    }
+
+  device = device_of (node);
+  if (device != NULL && changes->touched != NULL)
+    g_hash_table_add (changes->touched, device);
+}
+
+void
+hangar_xml_note_removal (xmlNode *node)
+{
+  HangarXmlChanges *changes = changes_of (node);
+
+  if (changes == NULL)
+    return;
+
+  changes->serial++;
+
+  if (is_devices (node))
+    {
+      for (xmlNode *child = node->children; child != NULL; child = child->next)
+        {
+          if (child->type == XML_ELEMENT_NODE)
+            hangar_xml_note_removal (child);
+        }
+      changes->devices_moved = TRUE;
+      return;
+    }
+
+  if (hangar_xml_is_device (node))
+    {
+      changes->devices_moved = TRUE;
+      if (changes->touched != NULL)
+        g_hash_table_remove (changes->touched, node);
+      if (changes->device_removed != NULL)
+        changes->device_removed (node, changes->user_data);
+      return;
+    }
+
+  hangar_xml_note_change (node->parent, NULL);
+}
+
 /* The whitespace-only text node right before @node, or NULL. */
 static xmlNode *
 leading_space (xmlNode *node)
@@ -313,6 +422,8 @@ hangar_xml_create_child (xmlNode            *parent,
   else
     insert_first_element (parent, node);
 
+  hangar_xml_note_change (parent, node);
+
   return node;
 }
 
@@ -339,6 +450,8 @@ hangar_xml_remove_node (xmlNode *node)
   xmlNode *space;
 
   g_return_if_fail (node != NULL);
+
+  hangar_xml_note_removal (node);
 
   space = leading_space (node);
   if (space != NULL)
@@ -390,6 +503,7 @@ hangar_xml_set_attr (xmlNode    *node,
 
   /* xmlSetNsProp stores @value as text: no entity is interpreted. */
   xmlSetNsProp (node, NULL, BAD_CAST name, BAD_CAST value);
+  hangar_xml_note_change (node, NULL);
 }
 
 void
@@ -399,7 +513,8 @@ hangar_xml_unset_attr (xmlNode    *node,
   g_return_if_fail (node != NULL);
   g_return_if_fail (name != NULL);
 
-  xmlUnsetNsProp (node, NULL, BAD_CAST name);
+  if (xmlUnsetNsProp (node, NULL, BAD_CAST name) == 0)
+    hangar_xml_note_change (node, NULL);
 }
 
 static gboolean
@@ -473,4 +588,6 @@ hangar_xml_set_text (xmlNode    *node,
     {
       xmlAddChild (node, new_text (node, text));
     }
+
+  hangar_xml_note_change (node, NULL);
 }

@@ -45,6 +45,8 @@ xmlNode  *hangar_xml_find_or_create_child (xmlNode            *parent,
                                            const char * const *order);
 /* Unlinks and frees @node and the whitespace that indents it. */
 void      hangar_xml_remove_node       (xmlNode            *node);
+/* Whether @node is a device: an element right under the root's <devices>. */
+gboolean  hangar_xml_is_device         (xmlNode            *node);
 
 /* Attributes without a namespace.  dup_attr returns NULL when the
  * attribute is missing. */
@@ -61,5 +63,28 @@ void      hangar_xml_unset_attr        (xmlNode            *node,
 char     *hangar_xml_dup_text          (xmlNode            *node);
 void      hangar_xml_set_text          (xmlNode            *node,
                                         const char         *text);
+
+/* Change tracking.  A document's owner may hang a HangarXmlChanges on
+ * xmlDoc._private; every helper above that modifies the tree then counts
+ * the change and records the devices it touched, so that the owner can
+ * tell its listeners after an edit without comparing trees.  Code that
+ * edits a tree with libxml2 directly calls hangar_xml_note_change (). */
+typedef struct
+{
+  guint64     serial;         /* bumped by every change */
+  GHashTable *touched;        /* device elements changed inside (a set) */
+  gboolean    devices_moved;  /* a device was added or removed */
+  /* Called before a device element is freed, with @user_data. */
+  void      (*device_removed) (xmlNode  *device,
+                               gpointer  user_data);
+  gpointer    user_data;
+} HangarXmlChanges;
+
+/* Records a change of @node's attributes or text, or with @added set the
+ * addition of that new child of @node (once it is linked). */
+void      hangar_xml_note_change       (xmlNode            *node,
+                                        xmlNode            *added);
+/* Records that @node is about to be unlinked and freed. */
+void      hangar_xml_note_removal      (xmlNode            *node);
 
 G_END_DECLS
