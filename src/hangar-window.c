@@ -837,6 +837,9 @@ shutdown_dialog_response_cb (AdwMessageDialog *dialog,
   if (wait == NULL)
     return;
 
+  /* One answer per dialog: closing it after a button's response emits
+   * its close response as well, and the wait may be gone by then. */
+  g_object_set_data (G_OBJECT (dialog), "wait", NULL);
   wait->dialog = NULL;
   self = wait->self;
 

@@ -739,6 +739,9 @@ test_seed (Fixture       *fixture,
   "      <mac address='52:54:00:4a:11:01'/>\n" \
   "      <model type='e1000'/>\n" \
   "    </interface>\n" \
+  "    <graphics type='spice'>\n" \
+  "      <listen type='none'/>\n" \
+  "    </graphics>\n" \
   "  </devices>\n" \
   "  <qemu:commandline>\n" \
   "    <qemu:arg value='-chardev'/>\n" \
@@ -754,6 +757,9 @@ test_seed (Fixture       *fixture,
   "  <source file='@DIR@/extra.img'/>\n" \
   "  <target dev='sda' bus='usb'/>\n" \
   "</disk>"
+
+#define REDIRDEV_XML \
+  "<redirdev bus='usb' type='spicevmc'/>"
 
 #define EXTRA_NIC_XML \
   "<interface type='user'>\n" \
@@ -1062,6 +1068,45 @@ test_live_changes (Fixture       *fixture,
     g_assert_cmpuint (second->live->len, ==, 1);
     live = live_xml (fixture->connection, domain);
     g_assert_null (strstr (live, extra));
+    g_clear_pointer (&live, g_free);
+    g_assert_false (hangar_domain_get_has_pending_changes (domain));
+  }
+
+  /* A USB device redirected from the SPICE client, plugged in and out. */
+  {
+    g_autoptr(HangarDomainDoc) base = load_doc (domain);
+    g_autoptr(HangarDomainDoc) edited = hangar_domain_doc_copy (base);
+    g_autoptr(HangarDomainDoc) plugged = NULL;
+    g_autoptr(HangarDomainDoc) unplugged = NULL;
+    g_autoptr(HangarApplyReport) report = NULL;
+    g_autoptr(HangarApplyReport) second = NULL;
+
+    g_assert_nonnull (hangar_domain_doc_add_device_xml (edited, REDIRDEV_XML, &error));
+    g_assert_no_error (error);
+    report = apply (domain, base, edited);
+    g_assert_cmpuint (report->warnings->len, ==, 0);
+    g_assert_cmpuint (report->live->len, ==, 1);
+    g_assert_cmpuint (report->next_boot->len, ==, 0);
+    live = live_xml (fixture->connection, domain);
+    g_assert_nonnull (strstr (live, "<redirdev bus='usb' type='spicevmc'>"));
+    g_clear_pointer (&live, g_free);
+    pending = pending_changes (domain);
+    g_assert_cmpuint (pending->len, ==, 0);
+    g_clear_pointer (&pending, g_ptr_array_unref);
+
+    plugged = load_doc (domain);
+    unplugged = hangar_domain_doc_copy (plugged);
+    g_assert_true (hangar_domain_doc_remove_device (unplugged,
+                                                    hangar_domain_doc_get_device (unplugged,
+                                                                                  HANGAR_DEVICE_REDIRDEV,
+                                                                                  0),
+                                                    &error));
+    g_assert_no_error (error);
+    second = apply (domain, plugged, unplugged);
+    g_assert_cmpuint (second->warnings->len, ==, 0);
+    g_assert_cmpuint (second->live->len, ==, 1);
+    live = live_xml (fixture->connection, domain);
+    g_assert_null (strstr (live, "<redirdev"));
     g_clear_pointer (&live, g_free);
     g_assert_false (hangar_domain_get_has_pending_changes (domain));
   }
@@ -1402,7 +1447,7 @@ test_stats (Fixture       *fixture,
   "  <os>\n" \
   "    <type arch='x86_64' machine='pc'>hvm</type>\n" \
   "    <loader readonly='yes' type='pflash'>/usr/share/OVMF/OVMF_CODE.fd</loader>\n" \
-  "    <nvram template='/usr/share/OVMF/OVMF_VARS.fd'>@DIR@/hangar-efi_VARS.fd</nvram>\n" \
+  "    <nvram>@DIR@/hangar-efi_VARS.fd</nvram>\n" \
   "  </os>\n" \
   "  <features>\n" \
   "    <acpi/>\n" \
@@ -1466,11 +1511,13 @@ test_clone (Fixture       *fixture,
 
     g_assert_cmpint (run_qemu_img (argv, NULL), ==, 0);
   }
-  /* Variables of its own, as a guest would have written them. */
+  /* Variables of its own, as a guest would have written them: what the
+   * clone must get is these bytes. */
   vars = g_build_filename (dir, "hangar-efi_VARS.fd", NULL);
-  g_file_get_contents ("/usr/share/OVMF/OVMF_VARS.fd", &vars_text, &vars_length, &error);
-  g_assert_no_error (error);
-  memcpy (vars_text + vars_length - 16, "hangar-efi-vars!", 16);
+  vars_length = 128 * 1024;
+  vars_text = g_malloc (vars_length);
+  for (gsize i = 0; i < vars_length; i++)
+    vars_text[i] = (char)(i * 7 + i / 251);
   g_file_set_contents (vars, vars_text, vars_length, &error);
   g_assert_no_error (error);
 
@@ -1539,6 +1586,198 @@ test_clone (Fixture       *fixture,
   /* The teardown destroys both. */
 }
 
+#define NVRAM_DOMAIN_XML \
+  "<domain type='qemu'>\n" \
+  "  <name>hangar-nvram-%s</name>\n" \
+  "  <memory unit='MiB'>64</memory>\n" \
+  "  <vcpu>1</vcpu>\n" \
+  "  <os>\n" \
+  "    <type arch='x86_64' machine='pc'>hvm</type>\n" \
+  "    <loader readonly='yes' type='pflash'>/usr/share/OVMF/OVMF_CODE.fd</loader>\n" \
+  "    <nvram%s>%s</nvram>\n" \
+  "  </os>\n" \
+  "  <features>\n" \
+  "    <acpi/>\n" \
+  "  </features>\n" \
+  "</domain>\n"
+
+static void
+undefine_domain (HangarDomain *domain)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  GAsyncResult *slot = NULL;
+
+  hangar_domain_undefine_async (domain, NULL, store_result_cb, &slot);
+  result = wait_for_result (&slot);
+  g_assert_true (hangar_domain_undefine_finish (domain, result, &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_undefine_nvram (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autofree char *dir = g_build_filename (fixture->root, "nvram", NULL);
+  g_autofree char *own = g_build_filename (dir, "own_VARS.fd", NULL);
+  g_autofree char *shared = g_build_filename (dir, "TEMPLATE_VARS.fd", NULL);
+  g_autofree char *own_xml = NULL;
+  g_autofree char *shared_xml = NULL;
+  g_autofree char *shared_attr = NULL;
+  g_autoptr(HangarDomain) owner = NULL;
+  g_autoptr(HangarDomain) borrower = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  g_file_set_contents (own, "variables", -1, &error);
+  g_assert_no_error (error);
+  g_file_set_contents (shared, "template", -1, &error);
+  g_assert_no_error (error);
+
+  /* Its own variables go with the definition. */
+  own_xml = g_strdup_printf (NVRAM_DOMAIN_XML, "own", "", own);
+  owner = define_in (fixture->connection, own_xml, dir);
+  undefine_domain (owner);
+  g_assert_false (g_file_test (own, G_FILE_TEST_EXISTS));
+
+  /* A firmware template named as the variables file is not the
+   * domain's: deleting it would take it from every other guest. */
+  shared_attr = g_strdup_printf (" template='%s'", shared);
+  shared_xml = g_strdup_printf (NVRAM_DOMAIN_XML, "shared", shared_attr, shared);
+  borrower = define_in (fixture->connection, shared_xml, dir);
+  undefine_domain (borrower);
+  g_assert_null (hangar_connection_lookup_domain (fixture->connection, "hangar-nvram-shared"));
+  g_assert_true (g_file_test (shared, G_FILE_TEST_EXISTS));
+}
+
+/* The shared Linux guest, which handles ACPI hotplug, with a NIC to
+ * unplug and its serial console in a file. */
+#define LINUX_DOMAIN_XML \
+  "<domain type='qemu'>\n" \
+  "  <name>hangar-linux</name>\n" \
+  "  <memory unit='MiB'>256</memory>\n" \
+  "  <vcpu>1</vcpu>\n" \
+  "  <os>\n" \
+  "    <type arch='x86_64' machine='pc'>hvm</type>\n" \
+  "    <kernel>@GUEST@/out/vmlinux-amd64</kernel>\n" \
+  "    <initrd>@GUEST@/out/initramfs-amd64.cpio.gz</initrd>\n" \
+  "    <cmdline>console=ttyS0 hangar.anim=0</cmdline>\n" \
+  "  </os>\n" \
+  "  <features>\n" \
+  "    <acpi/>\n" \
+  "  </features>\n" \
+  "  <devices>\n" \
+  "    <interface type='user'>\n" \
+  "      <mac address='52:54:00:4a:11:55'/>\n" \
+  "      <model type='e1000'/>\n" \
+  "    </interface>\n" \
+  "    <serial type='file'>\n" \
+  "      <source path='@DIR@/serial.log'/>\n" \
+  "      <target port='0'/>\n" \
+  "    </serial>\n" \
+  "    <memballoon model='none'/>\n" \
+  "  </devices>\n" \
+  "</domain>\n"
+
+static gboolean
+guest_booted (gpointer data)
+{
+  g_autofree char *log = NULL;
+
+  /* No event tells: look again at the next main loop wake-up or soon. */
+  g_timeout_add_once (200, (GSourceOnceFunc)g_main_context_wakeup, NULL);
+
+  /* The shell's prompt on the serial port. */
+  return g_file_get_contents (data, &log, NULL, NULL) && strstr (log, "hangar") != NULL &&
+         strstr (log, "# ") != NULL;
+}
+
+typedef struct
+{
+  HangarConnection *connection;
+  HangarDomain     *domain;
+} GoneWait;
+
+static gboolean
+nic_gone (gpointer data)
+{
+  GoneWait *wait = data;
+  g_autofree char *live = live_xml (wait->connection, wait->domain);
+
+  return strstr (live, "52:54:00:4a:11:55") == NULL &&
+         !hangar_domain_get_has_pending_changes (wait->domain);
+}
+
+static void
+test_unplug_released (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  const char *guest_dir = g_getenv ("HANGAR_GUEST_DIR");
+  g_autofree char *kernel = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *serial = NULL;
+  g_autoptr(HangarDomain) domain = NULL;
+  g_autoptr(HangarDomainDoc) base = NULL;
+  g_autoptr(HangarDomainDoc) edited = NULL;
+  g_autoptr(HangarApplyReport) report = NULL;
+  g_autoptr(GError) error = NULL;
+  GString *xml;
+  unsigned changes = 0;
+
+  kernel = guest_dir != NULL ? g_build_filename (guest_dir, "out", "vmlinux-amd64", NULL) : NULL;
+  if (kernel == NULL || !g_file_test (kernel, G_FILE_TEST_EXISTS))
+    {
+      g_test_skip ("The shared Linux guest is not built (HANGAR_GUEST_DIR)");
+      return;
+    }
+
+  dir = g_build_filename (fixture->root, "linux", NULL);
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  serial = g_build_filename (dir, "serial.log", NULL);
+  xml = g_string_new (LINUX_DOMAIN_XML);
+  g_string_replace (xml, "@GUEST@", guest_dir, 0);
+  text = g_string_free (xml, FALSE);
+  domain = define_in (fixture->connection, text, dir);
+  g_signal_connect_swapped (domain, "definition-changed", G_CALLBACK (count_change_cb),
+                            &changes);
+
+  run_lifecycle (domain, HANGAR_DOMAIN_ACTION_START, HANGAR_DOMAIN_STATE_RUNNING);
+  wait_until (guest_booted, serial, "the guest's shell");
+
+  /* Unplugged: the guest's kernel ejects it through ACPI. */
+  base = load_doc (domain);
+  edited = hangar_domain_doc_copy (base);
+  g_assert_true (hangar_domain_doc_remove_device (edited,
+                                                  hangar_domain_doc_get_device (edited,
+                                                                                HANGAR_DEVICE_INTERFACE,
+                                                                                0),
+                                                  &error));
+  g_assert_no_error (error);
+  report = apply (domain, base, edited);
+
+  /* Within libvirt's wait it is applied; a guest slower than that was
+   * said not to have released it yet, and its DEVICE_REMOVED event
+   * brings the news later.  Either way the NIC leaves the guest and
+   * nothing stays pending. */
+  if (report->live->len == 1)
+    g_assert_cmpuint (report->warnings->len, ==, 0);
+  else
+    {
+      g_assert_cmpuint (report->next_boot->len, ==, 1);
+      g_assert_nonnull (strstr (g_ptr_array_index (report->warnings, 0), "has not released"));
+    }
+  {
+    GoneWait wait = { fixture->connection, domain };
+
+    wait_until (nic_gone, &wait, "the guest to release the NIC");
+  }
+  g_assert_cmpuint (changes, >=, 1);
+  g_signal_handlers_disconnect_by_data (domain, &changes);
+
+  /* The teardown destroys it. */
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1558,6 +1797,10 @@ main (int   argc,
               fixture_set_up, test_stats, fixture_tear_down);
   g_test_add ("/hangar/embed/clone", Fixture, NULL,
               fixture_set_up, test_clone, fixture_tear_down);
+  g_test_add ("/hangar/embed/undefine-nvram", Fixture, NULL,
+              fixture_set_up, test_undefine_nvram, fixture_tear_down);
+  g_test_add ("/hangar/embed/unplug-released", Fixture, NULL,
+              fixture_set_up, test_unplug_released, fixture_tear_down);
   g_test_add ("/hangar/embed/live-changes", Fixture, NULL,
               fixture_set_up, test_live_changes, fixture_tear_down);
 

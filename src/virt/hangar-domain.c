@@ -982,10 +982,45 @@ hangar_domain_check_action (HangarDomain        *self,
     }
 }
 
+/* Whether the NVRAM file of @dom's definition is its own to delete: not a
+ * firmware's template (a definition may name one as its variables file)
+ * nor anything under /usr, where only packages put files. */
+static gboolean
+owns_nvram (virDomainPtr dom)
+{
+  g_autofree char *xml = virDomainGetXMLDesc (dom, VIR_DOMAIN_XML_INACTIVE);
+  g_autofree char *path = NULL;
+  g_autofree char *template = NULL;
+  xmlDoc *doc;
+  xmlNode *nvram;
+
+  if (xml == NULL || (doc = hangar_xml_diff_parse (xml, NULL)) == NULL)
+    {
+      virResetLastError ();
+      return FALSE;
+    }
+
+  nvram = hangar_xml_find_child (hangar_xml_find_child (xmlDocGetRootElement (doc), "os"),
+                                 "nvram");
+  if (nvram != NULL)
+    {
+      path = g_strstrip (hangar_xml_dup_text (nvram));
+      template = hangar_xml_dup_attr (nvram, "template");
+    }
+  xmlFreeDoc (doc);
+
+  if (path == NULL || *path == '\0')
+    return TRUE;
+
+  return !g_str_has_prefix (path, "/usr/") && g_strcmp0 (path, template) != 0;
+}
+
 static int
 undefine (virDomainPtr dom)
 {
   virErrorPtr last;
+  unsigned nvram_flag = owns_nvram (dom) ? VIR_DOMAIN_UNDEFINE_NVRAM
+                                         : VIR_DOMAIN_UNDEFINE_KEEP_NVRAM;
 
   /* Managed save images, snapshot and checkpoint metadata and the NVRAM
    * file belong to the definition and would block or outlive it; disk
@@ -994,7 +1029,7 @@ undefine (virDomainPtr dom)
   if (virDomainUndefineFlags (dom, (VIR_DOMAIN_UNDEFINE_MANAGED_SAVE |
                                     VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA |
                                     VIR_DOMAIN_UNDEFINE_CHECKPOINTS_METADATA |
-                                    VIR_DOMAIN_UNDEFINE_NVRAM)) == 0)
+                                    nvram_flag)) == 0)
     return 0;
 
   last = virGetLastError ();
