@@ -111,11 +111,20 @@ load_doc_cb (GObject      *source,
   n = hangar_domain_doc_count_devices (doc, "disk");
   for (unsigned i = 0; i < n; i++)
     {
-      const char *path = hangar_domain_doc_get_disk_source_file (doc, i);
+      HangarDevice *disk = hangar_domain_doc_get_device (doc, HANGAR_DEVICE_DISK, i);
+      const char *pool = hangar_device_get_string (disk, "source-pool");
+      const char *volume = hangar_device_get_string (disk, "source-volume");
+      g_autofree char *path = NULL;
 
-      /* TODO: list disks given as a pool and volume name (type='volume')
-       * too; today only those with a path can be chosen for deletion. */
-      if (path == NULL)
+      /* A file, a block device (a storage pool's logical volume), or a
+       * pool's volume by name, which the domain names "pool/volume". */
+      if (pool != NULL && volume != NULL)
+        path = g_strdup_printf ("%s/%s", pool, volume);
+      else if (hangar_device_get_string (disk, "source-file") != NULL)
+        path = g_strdup (hangar_device_get_string (disk, "source-file"));
+      else if (hangar_device_get_string (disk, "source-dev") != NULL)
+        path = g_strdup (hangar_device_get_string (disk, "source-dev"));
+      else
         continue;
 
       add_disk (self, path, hangar_domain_doc_get_device_attr (doc, "disk", i, "device"));

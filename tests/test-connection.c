@@ -10,6 +10,7 @@
 
 #include <glib/gstdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <libvirt/libvirt.h>
 
@@ -1793,6 +1794,87 @@ test_clone (void)
   finish_connection (g_steal_pointer (&connection));
 }
 
+#define VOLUME_DOMAIN_XML \
+  "<domain type='test'>\n" \
+  "  <name>hangar-volumes</name>\n" \
+  "  <memory unit='KiB'>131072</memory>\n" \
+  "  <vcpu>1</vcpu>\n" \
+  "  <os>\n" \
+  "    <type arch='x86_64'>hvm</type>\n" \
+  "  </os>\n" \
+  "  <devices>\n" \
+  "    <disk type='volume' device='disk'>\n" \
+  "      <source pool='default-pool' volume='hangar-by-name.img'/>\n" \
+  "      <target dev='vda' bus='virtio'/>\n" \
+  "    </disk>\n" \
+  "    <disk type='block' device='disk'>\n" \
+  "      <source dev='%s'/>\n" \
+  "      <target dev='vdb' bus='virtio'/>\n" \
+  "    </disk>\n" \
+  "  </devices>\n" \
+  "</domain>\n"
+
+static void
+test_delete_volumes (void)
+{
+  g_autoptr(HangarConnection) connection = NULL;
+  g_autoptr(HangarDomainDoc) doc = NULL;
+  g_autoptr(HangarDomain) domain = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *device = NULL;
+  g_autofree char *xml = NULL;
+  GAsyncResult *slot = NULL;
+  virStoragePoolPtr pool;
+  virStorageVolPtr vol;
+
+  /* Something that is not a file where a block device would be. */
+  dir = g_dir_make_tmp ("hangar-volumes-XXXXXX", &error);
+  g_assert_no_error (error);
+  device = g_build_filename (dir, "device", NULL);
+  g_assert_cmpint (mkfifo (device, 0600), ==, 0);
+
+  pool = virStoragePoolLookupByName (outside, "default-pool");
+  vol = virStorageVolCreateXML (pool,
+                                "<volume><name>hangar-by-name.img</name>"
+                                "<capacity unit='MiB'>1</capacity></volume>", 0);
+  g_assert_nonnull (vol);
+  virStorageVolFree (vol);
+  virStoragePoolFree (pool);
+
+  connection = open_connection ();
+  xml = g_strdup_printf (VOLUME_DOMAIN_XML, device);
+  doc = hangar_domain_doc_new_from_string (xml, -1, NULL, &error);
+  g_assert_no_error (error);
+  hangar_connection_define_async (connection, doc, NULL, store_result_cb, &slot);
+  result = wait_for_result (&slot);
+  domain = hangar_connection_define_finish (connection, result, &error);
+  g_assert_no_error (error);
+  g_clear_object (&result);
+
+  /* The volume goes through its pool; what is not a file stays, said so. */
+  {
+    const char *paths[] = { "default-pool/hangar-by-name.img", device, NULL };
+
+    hangar_domain_delete_async (domain, paths, NULL, store_result_cb, &slot);
+    result = wait_for_result (&slot);
+    g_assert_false (hangar_domain_delete_finish (domain, result, &error));
+    g_assert_error (error, HANGAR_VIRT_ERROR, HANGAR_VIRT_ERROR_PARTIAL);
+    g_assert_nonnull (strstr (error->message, device));
+    g_assert_null (strstr (error->message, "hangar-by-name.img"));
+    g_clear_error (&error);
+  }
+  g_assert_null (hangar_connection_lookup_domain (connection, "hangar-volumes"));
+  g_assert_false (pool_has ("hangar-by-name.img"));
+  g_assert_true (g_file_test (device, G_FILE_TEST_EXISTS));
+
+  g_assert_cmpint (g_unlink (device), ==, 0);
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+  g_clear_object (&domain);
+  finish_connection (g_steal_pointer (&connection));
+}
+
 static void
 test_close (void)
 {
@@ -1859,6 +1941,7 @@ main (int   argc,
   g_test_add_func ("/hangar/connection/delete-with-storage", test_delete_with_storage);
   g_test_add_func ("/hangar/connection/stats", test_stats);
   g_test_add_func ("/hangar/connection/clone", test_clone);
+  g_test_add_func ("/hangar/connection/delete-volumes", test_delete_volumes);
   g_test_add_func ("/hangar/connection/close", test_close);
 
   ret = g_test_run ();

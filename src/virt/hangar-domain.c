@@ -1462,7 +1462,34 @@ delete_volume (virConnectPtr   conn,
   virStorageVolPtr vol;
   virErrorPtr last;
 
-  vol = virStorageVolLookupByPath (conn, path);
+  /* "pool/volume" for a disk given by its pool; else a path. */
+  if (*path != '/')
+    {
+      g_autofree char *pool_name = g_strndup (path, strcspn (path, "/"));
+      const char *volume_name = path + strlen (pool_name);
+      virStoragePoolPtr pool;
+
+      if (*volume_name != '/' || (pool = virStoragePoolLookupByName (conn, pool_name)) == NULL)
+        {
+          if (*volume_name != '/')
+            g_set_error (error, HANGAR_VIRT_ERROR, HANGAR_VIRT_ERROR_FAILED,
+                         _("%s: not a path, nor a pool and a volume"), path);
+          else
+            hangar_virt_set_error_from_libvirt (error, path);
+          return -1;
+        }
+
+      vol = virStorageVolLookupByName (pool, volume_name + 1);
+      virStoragePoolFree (pool);
+      if (vol == NULL)
+        {
+          hangar_virt_set_error_from_libvirt (error, path);
+          return -1;
+        }
+    }
+  else
+    vol = virStorageVolLookupByPath (conn, path);
+
   if (vol == NULL)
     {
       last = virGetLastError ();
@@ -1523,6 +1550,13 @@ delete_worker (GTask        *task,
         g_set_error (&local_error, HANGAR_VIRT_ERROR, HANGAR_VIRT_ERROR_NO_SUPPORT,
                      _("%s: no storage pool holds it, and the file is on another machine"),
                      path);
+      else if (ret == 0 && g_file_test (path, G_FILE_TEST_EXISTS) &&
+               (g_file_test (path, G_FILE_TEST_IS_SYMLINK) ||
+                !g_file_test (path, G_FILE_TEST_IS_REGULAR)))
+        /* A block device, a directory: only a storage pool may delete
+         * what is not a plain file. */
+        g_set_error (&local_error, HANGAR_VIRT_ERROR, HANGAR_VIRT_ERROR_NO_SUPPORT,
+                     _("%s: not a file, and no storage pool holds it"), path);
       else if (ret == 0 && g_unlink (path) != 0 && errno != ENOENT)
         {
           int saved_errno = errno;

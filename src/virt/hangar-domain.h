@@ -157,8 +157,10 @@ gboolean hangar_domain_rename_finish        (HangarDomain        *self,
                                              GError             **error);
 
 /* Undefines the domain, then deletes each of @paths (disk sources the user
- * chose): through the storage driver (virStorageVolDelete) where a pool
- * holds the path, else as a plain file when the connection is local.
+ * chose, a path or "pool/volume" for a disk given by its pool): through
+ * the storage driver (virStorageVolDelete) where a pool holds it, else as
+ * a plain file when the connection is local (never anything else: a block
+ * device or a link stays).
  * When the definition went but a path could not be deleted, the error is
  * HANGAR_VIRT_ERROR_PARTIAL naming the paths kept. */
 void     hangar_domain_delete_async         (HangarDomain        *self,
