@@ -26,6 +26,7 @@ struct _HangarDomainDetails
   gulong           state_id;
   gulong           stats_id;
   gulong           definition_id;
+  gulong           pending_id;
   gboolean         modified;
   gboolean         filling;
 
@@ -82,12 +83,20 @@ static void
 update_state (HangarDomainDetails *self)
 {
   HangarDomainState state;
+  g_autofree char *subtitle = NULL;
 
   if (self->domain == NULL)
     return;
 
   state = hangar_domain_get_state (self->domain);
-  adw_action_row_set_subtitle (self->state_row, hangar_domain_state_to_label (state));
+
+  /* Saved changes that the running guest does not have yet. */
+  if (hangar_domain_get_has_pending_changes (self->domain))
+    /* Translators: a state, then a note: "Running — saved changes apply at the next boot" */
+    subtitle = g_strdup_printf (_("%s — saved changes apply at the next boot"),
+                                hangar_domain_state_to_label (state));
+  adw_action_row_set_subtitle (self->state_row, subtitle != NULL ? subtitle
+                                                : hangar_domain_state_to_label (state));
 
   if (state == HANGAR_DOMAIN_STATE_SHUTOFF)
     adw_preferences_group_set_description (self->resources_group, NULL);
@@ -442,6 +451,7 @@ hangar_domain_details_set_domain (HangarDomainDetails *self,
       g_clear_signal_handler (&self->state_id, self->domain);
       g_clear_signal_handler (&self->stats_id, self->domain);
       g_clear_signal_handler (&self->definition_id, self->domain);
+      g_clear_signal_handler (&self->pending_id, self->domain);
       hangar_domain_unwatch_stats (self->domain);
     }
   g_set_object (&self->domain, domain);
@@ -453,6 +463,9 @@ hangar_domain_details_set_domain (HangarDomainDetails *self,
       self->state_id = g_signal_connect_object (domain, "notify::state",
                                                 G_CALLBACK (update_state), self,
                                                 G_CONNECT_SWAPPED);
+      self->pending_id = g_signal_connect_object (domain, "notify::has-pending-changes",
+                                                  G_CALLBACK (update_state), self,
+                                                  G_CONNECT_SWAPPED);
       self->stats_id = g_signal_connect_object (domain, "notify::stats",
                                                 G_CALLBACK (update_stats), self,
                                                 G_CONNECT_SWAPPED);

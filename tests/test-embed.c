@@ -1149,6 +1149,23 @@ test_live_changes (Fixture       *fixture,
     virConnectClose (conn);
   }
 
+  /* Less memory through the balloon: QEMU is asked live (this firmware
+   * has no balloon driver to give the memory back, a guest OS would). */
+  {
+    g_autoptr(HangarDomainDoc) base = load_doc (domain);
+    g_autoptr(HangarDomainDoc) edited = hangar_domain_doc_copy (base);
+    g_autoptr(HangarApplyReport) report = NULL;
+
+    g_assert_true (hangar_domain_doc_set_current_memory_kib (edited, 96 * 1024, &error));
+    g_assert_no_error (error);
+    report = apply (domain, base, edited);
+    g_assert_cmpuint (report->warnings->len, ==, 0);
+    g_assert_cmpuint (report->next_boot->len, ==, 0);
+    g_assert_cmpuint (report->live->len, ==, 1);
+    g_assert_cmpstr (g_ptr_array_index (report->live, 0), ==, "/domain/currentMemory");
+    g_assert_false (hangar_domain_get_has_pending_changes (domain));
+  }
+
   /* A second vCPU cannot arrive live (none was hot-pluggable): it waits
    * for the next boot. */
   {
