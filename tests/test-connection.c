@@ -1704,12 +1704,22 @@ test_clone (void)
   g_assert_cmpstr (hangar_clone_plan_get_disk_copy (plan, 0), ==, "hangar-copy.qcow2");
   g_assert_cmpstr (hangar_clone_plan_get_disk_copy (plan, 1), ==, taken_path);
 
-  /* Not while it runs: its disks would change under the copy. */
+  /* Not while it runs or is paused: its disks would change under the
+   * copy, or miss what QEMU has not written yet. */
   g_assert_true (run (domain, HANGAR_DOMAIN_ACTION_START, &error));
   g_assert_no_error (error);
   wait_for_state (domain, HANGAR_DOMAIN_STATE_RUNNING);
+  g_assert_true (run (domain, HANGAR_DOMAIN_ACTION_PAUSE, &error));
+  g_assert_no_error (error);
+  wait_for_state (domain, HANGAR_DOMAIN_STATE_PAUSED);
   assert_refused (domain, HANGAR_DOMAIN_ACTION_CLONE,
-                  "“hangar-clone-src” is running: shut it down or pause it before cloning it");
+                  "“hangar-clone-src” is paused: shut it down before cloning it, so that its "
+                  "disks are complete");
+  g_assert_true (run (domain, HANGAR_DOMAIN_ACTION_RESUME, &error));
+  g_assert_no_error (error);
+  wait_for_state (domain, HANGAR_DOMAIN_STATE_RUNNING);
+  assert_refused (domain, HANGAR_DOMAIN_ACTION_CLONE,
+                  "“hangar-clone-src” is running: shut it down before cloning it");
   g_assert_null (run_plan (plan, &error));
   g_assert_error (error, HANGAR_VIRT_ERROR, HANGAR_VIRT_ERROR_INVALID_STATE);
   g_clear_error (&error);

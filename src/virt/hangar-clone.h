@@ -12,7 +12,7 @@
 
 G_BEGIN_DECLS
 
-/* Cloning a shut off or paused domain: a new name, a new UUID, new MAC
+/* Cloning a shut off domain: a new name, a new UUID, new MAC
  * addresses (libvirt picks them), copies of the disks the user chose and
  * of the UEFI variables (NVRAM).
  *

@@ -971,10 +971,14 @@ hangar_domain_check_action (HangarDomain        *self,
     case HANGAR_DOMAIN_ACTION_CLONE:
       if (!self->persistent)
         return refuse (error, _("“%s” has no persistent definition to clone"), name);
-      /* A running guest writes to its disks while they are copied. */
-      if (state != HANGAR_DOMAIN_STATE_SHUTOFF && state != HANGAR_DOMAIN_STATE_PAUSED)
-        return refuse (error, _("“%s” is running: shut it down or pause it before "
-                                "cloning it"), name);
+      /* A running guest writes to its disks while they are copied, and
+       * even a paused QEMU keeps image metadata it has not written yet
+       * (and locks the images against qemu-img). */
+      if (state == HANGAR_DOMAIN_STATE_PAUSED)
+        return refuse (error, _("“%s” is paused: shut it down before cloning it, so that "
+                                "its disks are complete"), name);
+      if (state != HANGAR_DOMAIN_STATE_SHUTOFF)
+        return refuse (error, _("“%s” is running: shut it down before cloning it"), name);
       return TRUE;
 
     default:
