@@ -11,7 +11,7 @@
 #include <glib/gi18n.h>
 
 #include "hangar-application.h"
-#include "hangar-connection.h"
+#include "hangar-connection-list.h"
 #include "hangar-event-loop.h"
 #include "hangar-window.h"
 
@@ -20,56 +20,41 @@ struct _HangarApplication
   AdwApplication    parent_instance;
 
   /* owned references */
-  GHashTable       *connections;  /* uri → HangarConnection */
+  GSettings            *settings;
+  HangarConnectionList *connections;
 };
 
 G_DEFINE_FINAL_TYPE (HangarApplication, hangar_application, ADW_TYPE_APPLICATION)
 
 static const GOptionEntry option_entries[] = {
-  { "connect", 'c', 0, G_OPTION_ARG_STRING, NULL,
-    N_("Open the libvirt connection URI instead of the embedded QEMU driver"),
+  { "connect", 'c', 0, G_OPTION_ARG_STRING_ARRAY, NULL,
+    N_("Open the libvirt connection URI instead of those set to connect automatically "
+       "(may be repeated)"),
     N_("URI") },
   { "version", 0, 0, G_OPTION_ARG_NONE, NULL,
     N_("Print the version and exit"), NULL },
   { NULL }
 };
 
-static HangarConnection *
-ensure_connection (HangarApplication *self,
-                   const char        *uri)
+static HangarWindow *
+present_window (HangarApplication *self)
 {
-  HangarConnection *connection;
-
-  connection = g_hash_table_lookup (self->connections, uri);
-  if (connection != NULL)
-    return connection;
-
-  connection = hangar_connection_new (uri);
-  g_hash_table_insert (self->connections, g_strdup (uri), connection);
-
-  return connection;
-}
-
-static void
-present_window_for (HangarApplication *self,
-                    const char        *uri)
-{
-  HangarConnection *connection = ensure_connection (self, uri);
   GList *windows = gtk_application_get_windows (GTK_APPLICATION (self));
   HangarWindow *window;
 
   for (const GList *l = windows; l != NULL; l = l->next)
     {
-      if (HANGAR_IS_WINDOW (l->data) &&
-          hangar_window_get_connection (l->data) == connection)
+      if (HANGAR_IS_WINDOW (l->data))
         {
           gtk_window_present (GTK_WINDOW (l->data));
-          return;
+          return l->data;
         }
     }
 
-  window = hangar_window_new (self, connection);
+  window = hangar_window_new (self, self->connections);
   gtk_window_present (GTK_WINDOW (window));
+
+  return window;
 }
 
 static int
@@ -78,22 +63,39 @@ hangar_application_command_line (GApplication            *app,
 {
   HangarApplication *self = HANGAR_APPLICATION (app);
   GVariantDict *options = g_application_command_line_get_options_dict (command_line);
-  g_autoptr(GError) error = NULL;
-  g_autofree char *uri = NULL;
+  g_autofree const char **uris = NULL;
+  HangarConnection *first = NULL;
+  HangarWindow *window;
 
-  if (!g_variant_dict_lookup (options, "connect", "s", &uri))
+  /* URIs given on the command line are listed for this run only. */
+  if (g_variant_dict_lookup (options, "connect", "^a&s", &uris))
     {
-      uri = hangar_connection_dup_default_uri (&error);
-      if (uri == NULL)
+      for (unsigned i = 0; uris[i] != NULL; i++)
         {
-          g_application_command_line_printerr (command_line,
-                                               _("Cannot prepare the embedded QEMU driver: %s\n"),
-                                               error->message);
-          return EXIT_FAILURE;
+          g_autoptr(GError) error = NULL;
+          HangarConnection *connection;
+
+          connection = hangar_connection_list_add (self->connections, uris[i], FALSE, FALSE,
+                                                   &error);
+          if (connection == NULL)
+            {
+              g_application_command_line_printerr (command_line, "%s\n", error->message);
+              return EXIT_FAILURE;
+            }
+
+          hangar_connection_list_open (self->connections, connection);
+          if (first == NULL)
+            first = connection;
         }
     }
+  else
+    {
+      hangar_connection_list_open_autoconnect (self->connections);
+    }
 
-  present_window_for (self, uri);
+  window = present_window (self);
+  if (first != NULL)
+    hangar_window_select_connection (window, first);
 
   return EXIT_SUCCESS;
 }
@@ -114,11 +116,16 @@ hangar_application_handle_local_options (GApplication *app,
 static void
 hangar_application_startup (GApplication *app)
 {
+  HangarApplication *self = HANGAR_APPLICATION (app);
+
   G_APPLICATION_CLASS (hangar_application_parent_class)->startup (app);
 
   /* libvirt's event loop must run before any connection opens: the
    * embedded driver talks to QEMU's monitor through it. */
   hangar_event_loop_ensure ();
+
+  self->settings = g_settings_new (APP_ID);
+  self->connections = hangar_connection_list_new (self->settings);
 
   gtk_window_set_default_icon_name (APP_ID);
 }
@@ -188,7 +195,8 @@ hangar_application_finalize (GObject *object)
 {
   HangarApplication *self = HANGAR_APPLICATION (object);
 
-  g_clear_pointer (&self->connections, g_hash_table_unref);
+  g_clear_object (&self->connections);
+  g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (hangar_application_parent_class)->finalize (object);
 }
@@ -213,9 +221,6 @@ hangar_application_init (HangarApplication *self)
   static const char *quit_accels[] = { "<Control>q", NULL };
   static const char *import_accels[] = { "<Control>o", NULL };
   static const char *apply_accels[] = { "<Control>s", NULL };
-
-  self->connections = g_hash_table_new_full (g_str_hash, g_str_equal,
-                                             g_free, g_object_unref);
 
   g_application_add_main_option_entries (G_APPLICATION (self), option_entries);
   g_action_map_add_action_entries (G_ACTION_MAP (self),
