@@ -27,6 +27,7 @@
 #include <libvirt/libvirt.h>
 
 #include "hangar-connection.h"
+#include "hangar-connection-list.h"
 #include "hangar-domain-row.h"
 #include "hangar-event-loop.h"
 #include "hangar-window.h"
@@ -211,6 +212,7 @@ main (int   argc,
       char *argv[])
 {
   unsigned n_domains = argc > 1 ? (unsigned)atoi (argv[1]) : 1000;
+  g_autoptr(HangarConnectionList) list = NULL;
   g_autoptr(HangarConnection) connection = NULL;
   g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
   HangarWindow *window;
@@ -245,8 +247,11 @@ main (int   argc,
       virDomainFree (dom);
     }
 
-  connection = hangar_connection_new ("test:///default");
-  window = hangar_window_new (NULL, connection);
+  list = hangar_connection_list_new (NULL);
+  connection = g_object_ref (hangar_connection_list_add (list, "test:///default", FALSE, FALSE,
+                                                         NULL));
+  hangar_connection_list_open (list, connection);
+  window = hangar_window_new (NULL, list);
   gtk_window_set_default_size (GTK_WINDOW (window), 1100, 720);
   gtk_window_present (GTK_WINDOW (window));
 

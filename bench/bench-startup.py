@@ -224,17 +224,21 @@ def run_hangar(tool, size, uri, args, env, log_path):
     else:
         env.pop("GSK_RENDERER", None)
     argv = [os.path.join(args.build, "src", "hangar"), "--connect", uri]
+    # Other connections open beside it, each a group in the sidebar.
+    for extra in args.extra_connection:
+        argv += ["--connect", extra]
     run["argv"] = argv
     w = Watched(argv, env, log_path)
     try:
-        got = w.wait_for(r"hangar-bench: (list-ready uri=\S+ domains=(\d+)|connect-failed.*)",
+        got = w.wait_for(r"hangar-bench: (list-ready uri=%s domains=(\d+)|connect-failed uri=%s.*)"
+                         % (re.escape(uri), re.escape(uri)),
                          args.timeout)
         if got is None or got[1].group(1).startswith("connect-failed"):
             run["error"] = got[1].group(1).strip() if got else "no list-ready line"
             return run
         run["list_s"] = got[0]
         run["domains"] = int(got[1].group(2))
-        first = w.wait_for(r"hangar-bench: first-row", 0)
+        first = w.wait_for(r"hangar-bench: first-row uri=%s" % re.escape(uri), 0)
         run["first_row_s"] = first[0] if first else None
         idle_phase(w, args, run)
     finally:
@@ -694,6 +698,9 @@ def parse_args(argv):
     p.add_argument("--gl-runs", type=int, default=3,
                    help="rounds with the default renderer (default: %(default)s)")
     p.add_argument("--no-virt-manager", action="store_true")
+    p.add_argument("--extra-connection", action="append", default=[], metavar="URI",
+                   help="another connection for Hangar to open beside the host's, listed "
+                        "in the sidebar as its own group (repeatable)")
     p.add_argument("--events-only", action="store_true",
                    help="only measure the event-to-row latency, replacing its section "
                         "of the report")

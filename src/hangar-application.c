@@ -11,7 +11,7 @@
 #include <glib/gi18n.h>
 
 #include "hangar-application.h"
-#include "hangar-connection.h"
+#include "hangar-connection-list.h"
 #include "hangar-console-window.h"
 #include "hangar-event-loop.h"
 #include "hangar-window.h"
@@ -21,14 +21,16 @@ struct _HangarApplication
   AdwApplication    parent_instance;
 
   /* owned references */
-  GHashTable       *connections;  /* uri → HangarConnection */
+  GSettings            *settings;
+  HangarConnectionList *connections;
 };
 
 G_DEFINE_FINAL_TYPE (HangarApplication, hangar_application, ADW_TYPE_APPLICATION)
 
 static const GOptionEntry option_entries[] = {
-  { "connect", 'c', 0, G_OPTION_ARG_STRING, NULL,
-    N_("Open the libvirt connection URI instead of the embedded QEMU driver"),
+  { "connect", 'c', 0, G_OPTION_ARG_STRING_ARRAY, NULL,
+    N_("Open the libvirt connection URI instead of those set to connect automatically "
+       "(may be repeated)"),
     N_("URI") },
   { "console", 0, 0, G_OPTION_ARG_STRING, NULL,
     N_("Open only the console of the virtual machine NAME, in a window of its own"),
@@ -38,42 +40,25 @@ static const GOptionEntry option_entries[] = {
   { NULL }
 };
 
-static HangarConnection *
-ensure_connection (HangarApplication *self,
-                   const char        *uri)
+static HangarWindow *
+present_window (HangarApplication *self)
 {
-  HangarConnection *connection;
-
-  connection = g_hash_table_lookup (self->connections, uri);
-  if (connection != NULL)
-    return connection;
-
-  connection = hangar_connection_new (uri);
-  g_hash_table_insert (self->connections, g_strdup (uri), connection);
-
-  return connection;
-}
-
-static void
-present_window_for (HangarApplication *self,
-                    const char        *uri)
-{
-  HangarConnection *connection = ensure_connection (self, uri);
   GList *windows = gtk_application_get_windows (GTK_APPLICATION (self));
   HangarWindow *window;
 
   for (const GList *l = windows; l != NULL; l = l->next)
     {
-      if (HANGAR_IS_WINDOW (l->data) &&
-          hangar_window_get_connection (l->data) == connection)
+      if (HANGAR_IS_WINDOW (l->data))
         {
           gtk_window_present (GTK_WINDOW (l->data));
-          return;
+          return l->data;
         }
     }
 
-  window = hangar_window_new (self, connection);
+  window = hangar_window_new (self, self->connections);
   gtk_window_present (GTK_WINDOW (window));
+
+  return window;
 }
 
 /* hangar --console NAME: the console window, once the connection lists
@@ -126,32 +111,10 @@ present_console (ConsoleRequest *request)
 }
 
 static void
-console_open_cb (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  ConsoleRequest *request = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!hangar_connection_open_finish (HANGAR_CONNECTION (source), result, &error))
-    {
-      g_application_command_line_printerr (request->command_line, "%s\n", error->message);
-      g_application_command_line_set_exit_status (request->command_line, EXIT_FAILURE);
-    }
-  else
-    {
-      present_console (request);
-    }
-
-  console_request_free (request);
-}
-
-static void
 console_connection_state_cb (HangarConnection *connection,
                              GParamSpec       *pspec,
                              ConsoleRequest   *request)
 {
-  /* Another window is opening the connection: wait for it. */
   switch (hangar_connection_get_state (connection))
     {
     case HANGAR_CONNECTION_CONNECTED:
@@ -174,11 +137,11 @@ console_connection_state_cb (HangarConnection *connection,
 }
 
 /* Returns the exit status when the answer is known at once; later
- * answers set it on the command line, which the caller keeps open. */
+ * answers set it on the command line, which the request keeps open. */
 static int
 open_console_for (HangarApplication       *self,
                   GApplicationCommandLine *command_line,
-                  const char              *uri,
+                  HangarConnection        *connection,
                   const char              *name)
 {
   ConsoleRequest *request = g_new0 (ConsoleRequest, 1);
@@ -186,27 +149,23 @@ open_console_for (HangarApplication       *self,
 
   request->self = self;
   request->command_line = g_object_ref (command_line);
-  request->connection = g_object_ref (ensure_connection (self, uri));
+  request->connection = g_object_ref (connection);
   request->name = g_strdup (name);
   g_application_hold (G_APPLICATION (self));
 
-  switch (hangar_connection_get_state (request->connection))
+  if (hangar_connection_get_state (connection) == HANGAR_CONNECTION_CONNECTED)
     {
-    case HANGAR_CONNECTION_CONNECTED:
       status = present_console (request) ? EXIT_SUCCESS : EXIT_FAILURE;
       console_request_free (request);
-      break;
-
-    case HANGAR_CONNECTION_CONNECTING:
-      request->state_id = g_signal_connect (request->connection, "notify::state",
-                                            G_CALLBACK (console_connection_state_cb), request);
-      break;
-
-    case HANGAR_CONNECTION_DISCONNECTED:
-    default:
-      hangar_connection_open_async (request->connection, NULL, console_open_cb, request);
-      break;
+      return status;
     }
+
+  /* Connecting already, or opened now: the domain list is filled by the
+   * time the connection says it is connected. */
+  request->state_id = g_signal_connect (connection, "notify::state",
+                                        G_CALLBACK (console_connection_state_cb), request);
+  if (hangar_connection_get_state (connection) == HANGAR_CONNECTION_DISCONNECTED)
+    hangar_connection_list_open (self->connections, connection);
 
   return status;
 }
@@ -217,26 +176,59 @@ hangar_application_command_line (GApplication            *app,
 {
   HangarApplication *self = HANGAR_APPLICATION (app);
   GVariantDict *options = g_application_command_line_get_options_dict (command_line);
-  g_autoptr(GError) error = NULL;
-  g_autofree char *uri = NULL;
+  g_autofree const char **uris = NULL;
   g_autofree char *console = NULL;
+  HangarConnection *first = NULL;
+  HangarWindow *window;
 
-  if (!g_variant_dict_lookup (options, "connect", "s", &uri))
+  /* URIs given on the command line are listed for this run only. */
+  if (g_variant_dict_lookup (options, "connect", "^a&s", &uris))
     {
-      uri = hangar_connection_dup_default_uri (&error);
-      if (uri == NULL)
+      for (unsigned i = 0; uris[i] != NULL; i++)
         {
-          g_application_command_line_printerr (command_line,
-                                               _("Cannot prepare the embedded QEMU driver: %s\n"),
-                                               error->message);
-          return EXIT_FAILURE;
+          g_autoptr(GError) error = NULL;
+          HangarConnection *connection;
+
+          connection = hangar_connection_list_add (self->connections, uris[i], FALSE, FALSE,
+                                                   &error);
+          if (connection == NULL)
+            {
+              g_application_command_line_printerr (command_line, "%s\n", error->message);
+              return EXIT_FAILURE;
+            }
+
+          if (first == NULL)
+            first = connection;
+          /* The console alone opens only the connection it needs. */
+          if (!g_variant_dict_contains (options, "console"))
+            hangar_connection_list_open (self->connections, connection);
         }
+    }
+  else if (!g_variant_dict_contains (options, "console"))
+    {
+      hangar_connection_list_open_autoconnect (self->connections);
     }
 
   if (g_variant_dict_lookup (options, "console", "s", &console))
-    return open_console_for (self, command_line, uri, console);
+    {
+      g_autoptr(GError) error = NULL;
 
-  present_window_for (self, uri);
+      /* Without --connect, the embedded QEMU driver. */
+      if (first == NULL)
+        first = hangar_connection_list_add (self->connections, "qemu:///embed", FALSE, FALSE,
+                                            &error);
+      if (first == NULL)
+        {
+          g_application_command_line_printerr (command_line, "%s\n", error->message);
+          return EXIT_FAILURE;
+        }
+
+      return open_console_for (self, command_line, first, console);
+    }
+
+  window = present_window (self);
+  if (first != NULL)
+    hangar_window_select_connection (window, first);
 
   return EXIT_SUCCESS;
 }
@@ -257,11 +249,16 @@ hangar_application_handle_local_options (GApplication *app,
 static void
 hangar_application_startup (GApplication *app)
 {
+  HangarApplication *self = HANGAR_APPLICATION (app);
+
   G_APPLICATION_CLASS (hangar_application_parent_class)->startup (app);
 
   /* libvirt's event loop must run before any connection opens: the
    * embedded driver talks to QEMU's monitor through it. */
   hangar_event_loop_ensure ();
+
+  self->settings = g_settings_new (APP_ID);
+  self->connections = hangar_connection_list_new (self->settings);
 
   gtk_window_set_default_icon_name (APP_ID);
 }
@@ -331,7 +328,8 @@ hangar_application_finalize (GObject *object)
 {
   HangarApplication *self = HANGAR_APPLICATION (object);
 
-  g_clear_pointer (&self->connections, g_hash_table_unref);
+  g_clear_object (&self->connections);
+  g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (hangar_application_parent_class)->finalize (object);
 }
@@ -356,9 +354,6 @@ hangar_application_init (HangarApplication *self)
   static const char *quit_accels[] = { "<Control>q", NULL };
   static const char *import_accels[] = { "<Control>o", NULL };
   static const char *apply_accels[] = { "<Control>s", NULL };
-
-  self->connections = g_hash_table_new_full (g_str_hash, g_str_equal,
-                                             g_free, g_object_unref);
 
   g_application_add_main_option_entries (G_APPLICATION (self), option_entries);
   g_action_map_add_action_entries (G_ACTION_MAP (self),

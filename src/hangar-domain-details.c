@@ -511,6 +511,20 @@ hangar_domain_details_rebase (HangarDomainDetails *self,
 
   /* A reload on its way would replace the fields. */
   g_cancellable_cancel (self->cancellable);
+
+  /* Fields the user left alone take the new definition's values, so that
+   * the edits made again on it are the user's only and do not undo the
+   * other program's changes. */
+  self->filling = TRUE;
+  if (self->doc != NULL &&
+      (guint64) gtk_spin_button_get_value_as_int (self->memory_spin) == doc_memory_mib (self->doc))
+    gtk_spin_button_set_value (self->memory_spin, doc_memory_mib (current));
+  if (self->doc != NULL &&
+      (unsigned) gtk_spin_button_get_value_as_int (self->vcpu_spin) ==
+      hangar_domain_doc_get_vcpus (self->doc))
+    gtk_spin_button_set_value (self->vcpu_spin, hangar_domain_doc_get_vcpus (current));
+  self->filling = FALSE;
+
   g_set_object (&self->doc, current);
   value_changed_cb (self);
 }

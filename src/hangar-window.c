@@ -13,8 +13,12 @@
 #include <signal.h>
 #include <string.h>
 
+#include "hangar-add-connection-dialog.h"
 #include "hangar-clone-dialog.h"
 #include "hangar-console-window.h"
+#include "hangar-connection-page.h"
+#include "hangar-connection-row.h"
+#include "hangar-credentials-dialog.h"
 #include "hangar-delete-dialog.h"
 #include "hangar-domain-row.h"
 #include "hangar-virt-error.h"
@@ -25,24 +29,21 @@ struct _HangarWindow
   AdwApplicationWindow  parent_instance;
 
   /* owned references */
-  HangarConnection     *connection;
+  HangarConnectionList *connections;
+  GtkTreeListModel     *tree;
   GtkSingleSelection   *selection;
   GCancellable         *cancellable;
   HangarDomain         *selected;
   gulong                selected_state_id;
   GHashTable           *shutdown_waits;  /* HangarDomain → ShutdownWait */
   unsigned              shutdown_timeout;
-  gboolean              reported_first_row;
-  gboolean              reported_list_ready;
 
   /* template widgets */
   AdwToastOverlay      *toast_overlay;
   AdwLeaflet           *leaflet;
   AdwWindowTitle       *sidebar_title;
   GtkStack             *sidebar_stack;
-  GtkSpinner           *connecting_spinner;
   GtkListView          *domain_list;
-  AdwStatusPage        *connection_error_page;
   GtkWidget            *content;
   AdwViewSwitcherTitle *switcher_title;
   AdwViewSwitcherBar   *switcher_bar;
@@ -50,6 +51,7 @@ struct _HangarWindow
   AdwViewStack         *view_stack;
   HangarConsoleView    *console_view;
   HangarDomainDetails  *details;
+  HangarConnectionPage *connection_page;
   GtkWidget            *start_button;
   GtkWidget            *shutdown_button;
   GtkWidget            *domain_menu_button;
@@ -59,7 +61,7 @@ G_DEFINE_FINAL_TYPE (HangarWindow, hangar_window, ADW_TYPE_APPLICATION_WINDOW)
 
 enum {
   PROP_0,
-  PROP_CONNECTION,
+  PROP_CONNECTIONS,
   PROP_SELECTED,
   N_PROPS
 };
@@ -138,30 +140,32 @@ show_error (HangarWindow *self,
   hangar_window_show_message (self, error->message);
 }
 
-static void update_lifecycle_actions (HangarWindow *self);
+static void update_lifecycle_actions  (HangarWindow *self);
+static void update_connection_actions (HangarWindow *self);
 
 static void
 update_actions (HangarWindow *self)
 {
   HangarDomainState state = HANGAR_DOMAIN_STATE_SHUTOFF;
   gboolean have = self->selected != NULL;
-  gboolean connected = hangar_connection_get_state (self->connection) ==
-                       HANGAR_CONNECTION_CONNECTED;
   gboolean modified = hangar_domain_details_get_modified (self->details);
 
   if (have)
     state = hangar_domain_get_state (self->selected);
 
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.import", connected);
+  update_connection_actions (self);
   update_lifecycle_actions (self);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.apply", have && modified);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.open-console", have);
 
-  /* Start and Shut Down take turns in one place in the header bar. */
+  /* Start and Shut Down take turns in one place in the header bar, which
+   * has none of them for a connection. */
   gtk_widget_set_visible (self->start_button,
-                          !have || state == HANGAR_DOMAIN_STATE_SHUTOFF ||
-                          state == HANGAR_DOMAIN_STATE_CRASHED);
-  gtk_widget_set_visible (self->shutdown_button, !gtk_widget_get_visible (self->start_button));
+                          have && (state == HANGAR_DOMAIN_STATE_SHUTOFF ||
+                                   state == HANGAR_DOMAIN_STATE_CRASHED));
+  gtk_widget_set_visible (self->shutdown_button,
+                          have && !gtk_widget_get_visible (self->start_button));
+  gtk_widget_set_visible (self->domain_menu_button, have);
   gtk_widget_set_tooltip_text (self->start_button,
                                have && hangar_domain_get_has_managed_save (self->selected)
                                ? _("Restore Saved State") : _("Start"));
@@ -216,16 +220,63 @@ set_selected (HangarWindow *self,
   hangar_console_view_set_domain (self->console_view, domain);
   hangar_domain_details_set_domain (self->details, domain);
   gtk_stack_set_visible_child_name (self->content_stack, domain != NULL ? "domain" : "none");
+  if (domain != NULL)
+    hangar_connection_page_set_connection (self->connection_page, NULL, NULL);
 
   update_title (self);
   update_actions (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED]);
 }
 
+/* Connections and the sidebar
+ *
+ * The sidebar is a tree: each connection of the shared list is a row with
+ * its state, and its domains are the rows below it.  Selecting a domain
+ * shows the domain; selecting a connection shows the connection's page. */
+
+static HangarConnection *
+row_connection (gpointer item)
+{
+  if (HANGAR_IS_CONNECTION (item))
+    return item;
+  if (HANGAR_IS_DOMAIN (item))
+    return hangar_domain_get_connection (item);
+
+  return NULL;
+}
+
+static gpointer
+selected_item (HangarWindow *self)
+{
+  GtkTreeListRow *row = gtk_single_selection_get_selected_item (self->selection);
+
+  return row != NULL ? gtk_tree_list_row_get_item (row) : NULL;
+}
+
 static void
 selection_changed_cb (HangarWindow *self)
 {
-  set_selected (self, gtk_single_selection_get_selected_item (self->selection));
+  g_autoptr(GObject) item = selected_item (self);
+
+  if (HANGAR_IS_CONNECTION (item))
+    {
+      set_selected (self, NULL);
+      hangar_connection_page_set_connection (self->connection_page, self->connections,
+                                             HANGAR_CONNECTION (item));
+      gtk_stack_set_visible_child_name (self->content_stack, "connection");
+    }
+  else if (HANGAR_IS_DOMAIN (item))
+    {
+      set_selected (self, HANGAR_DOMAIN (item));
+    }
+  else
+    {
+      set_selected (self, NULL);
+      hangar_connection_page_set_connection (self->connection_page, NULL, NULL);
+      gtk_stack_set_visible_child_name (self->content_stack, "none");
+    }
+
+  update_actions (self);
 }
 
 static void
@@ -238,105 +289,94 @@ list_activate_cb (HangarWindow *self,
 static void
 update_sidebar (HangarWindow *self)
 {
-  GListModel *domains = hangar_connection_get_domains (self->connection);
-  unsigned n = g_list_model_get_n_items (domains);
+  unsigned n = g_list_model_get_n_items (G_LIST_MODEL (self->connections));
 
-  switch (hangar_connection_get_state (self->connection))
-    {
-    case HANGAR_CONNECTION_CONNECTING:
-      gtk_spinner_start (self->connecting_spinner);
-      gtk_stack_set_visible_child_name (self->sidebar_stack, "connecting");
-      break;
-
-    case HANGAR_CONNECTION_CONNECTED:
-      gtk_spinner_stop (self->connecting_spinner);
-      gtk_stack_set_visible_child_name (self->sidebar_stack, n > 0 ? "list" : "empty");
-      break;
-
-    case HANGAR_CONNECTION_DISCONNECTED:
-    default:
-      gtk_spinner_stop (self->connecting_spinner);
-      /* A dropped connection keeps listing what it last saw. */
-      gtk_stack_set_visible_child_name (self->sidebar_stack, n > 0 ? "list" : "error");
-      break;
-    }
-
+  gtk_stack_set_visible_child_name (self->sidebar_stack, n > 0 ? "list" : "empty");
   update_actions (self);
 }
 
+static void
+tree_changed_cb (HangarWindow *self,
+                 unsigned      position,
+                 unsigned      removed,
+                 unsigned      added)
+{
+  update_sidebar (self);
+
+  /* The selected row may now hold another item. */
+  selection_changed_cb (self);
+}
+
+/* For bench/bench-startup.py: once a connection's list is in the model,
+ * and each time an open fails. */
 static gboolean
 report_list_ready_cb (gpointer user_data)
 {
-  HangarWindow *self = user_data;
-  GListModel *domains = hangar_connection_get_domains (self->connection);
+  HangarConnection *connection = user_data;
 
   g_printerr ("hangar-bench: list-ready uri=%s domains=%u\n",
-              hangar_connection_get_uri (self->connection),
-              g_list_model_get_n_items (domains));
+              hangar_connection_get_uri (connection),
+              g_list_model_get_n_items (hangar_connection_get_domains (connection)));
 
   return G_SOURCE_REMOVE;
 }
 
 static void
-domains_changed_cb (HangarWindow *self,
-                    unsigned      position,
-                    unsigned      removed,
-                    unsigned      added)
+bench_state_cb (HangarConnection *connection,
+                GParamSpec       *pspec,
+                HangarWindow     *self)
 {
-  update_sidebar (self);
+  HangarConnectionState state = hangar_connection_get_state (connection);
 
-  if (self->selected == NULL && gtk_single_selection_get_selected (self->selection) !=
-      GTK_INVALID_LIST_POSITION)
-    selection_changed_cb (self);
+  if (state == HANGAR_CONNECTION_CONNECTED &&
+      !g_object_get_data (G_OBJECT (connection), "hangar-bench-reported"))
+    {
+      g_object_set_data (G_OBJECT (connection), "hangar-bench-reported", GINT_TO_POINTER (1));
+      /* Printed once the rows are laid out, from the main loop. */
+      g_idle_add_full (G_PRIORITY_LOW, report_list_ready_cb, g_object_ref (connection),
+                       g_object_unref);
+    }
+  else if (state == HANGAR_CONNECTION_DISCONNECTED &&
+           hangar_connection_get_error (connection) != NULL)
+    {
+      g_printerr ("hangar-bench: connect-failed uri=%s %s\n",
+                  hangar_connection_get_uri (connection), hangar_connection_get_error (connection));
+    }
 }
 
 static void
 connection_state_cb (HangarWindow *self)
 {
-  update_sidebar (self);
+  update_actions (self);
 }
 
 static void
-open_cb (GObject      *source,
-         GAsyncResult *result,
-         gpointer      user_data)
+connections_changed_cb (HangarWindow *self,
+                        unsigned      position,
+                        unsigned      removed,
+                        unsigned      added)
 {
-  g_autoptr(HangarWindow) self = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!hangar_connection_open_finish (HANGAR_CONNECTION (source), result, &error))
+  for (unsigned i = position; i < position + added; i++)
     {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        return;
+      g_autoptr(HangarConnection) connection =
+        g_list_model_get_item (G_LIST_MODEL (self->connections), i);
 
+      g_signal_connect_object (connection, "notify::state",
+                               G_CALLBACK (connection_state_cb), self, G_CONNECT_SWAPPED);
       if (bench_enabled ())
-        g_printerr ("hangar-bench: connect-failed uri=%s %s\n",
-                    hangar_connection_get_uri (self->connection), error->message);
-
-      adw_status_page_set_description (self->connection_error_page, error->message);
-      update_sidebar (self);
-      return;
+        g_signal_connect_object (connection, "notify::state",
+                                 G_CALLBACK (bench_state_cb), self, 0);
     }
-
-  if (bench_enabled () && !self->reported_list_ready)
-    {
-      self->reported_list_ready = TRUE;
-      /* Printed once the rows are laid out, from the main loop. */
-      g_idle_add_full (G_PRIORITY_LOW, report_list_ready_cb, g_object_ref (self), g_object_unref);
-    }
-
-  update_sidebar (self);
 }
 
-static void
-open_connection (HangarWindow *self)
+static GListModel *
+create_children_cb (gpointer item,
+                    gpointer user_data)
 {
-  if (hangar_connection_get_state (self->connection) != HANGAR_CONNECTION_DISCONNECTED)
-    return;
+  if (HANGAR_IS_CONNECTION (item))
+    return g_object_ref (hangar_connection_get_domains (item));
 
-  hangar_connection_open_async (self->connection, self->cancellable,
-                                open_cb, g_object_ref (self));
-  update_sidebar (self);
+  return NULL;
 }
 
 static void
@@ -344,7 +384,9 @@ setup_row_cb (GtkSignalListItemFactory *factory,
               GtkListItem              *item,
               gpointer                  user_data)
 {
-  gtk_list_item_set_child (item, hangar_domain_row_new ());
+  GtkWidget *expander = gtk_tree_expander_new ();
+
+  gtk_list_item_set_child (item, expander);
 }
 
 static void
@@ -352,16 +394,44 @@ bind_row_cb (GtkSignalListItemFactory *factory,
              GtkListItem              *item,
              gpointer                  user_data)
 {
-  HangarWindow *self = user_data;
+  GtkTreeListRow *row = gtk_list_item_get_item (item);
+  GtkTreeExpander *expander = GTK_TREE_EXPANDER (gtk_list_item_get_child (item));
+  g_autoptr(GObject) object = gtk_tree_list_row_get_item (row);
+  GtkWidget *child = gtk_tree_expander_get_child (expander);
 
-  hangar_domain_row_set_domain (HANGAR_DOMAIN_ROW (gtk_list_item_get_child (item)),
-                                gtk_list_item_get_item (item));
+  gtk_tree_expander_set_list_row (expander, row);
 
-  if (!self->reported_first_row && bench_enabled ())
+  /* One list item shows either kind of row as the view recycles it. */
+  if (HANGAR_IS_CONNECTION (object))
     {
-      self->reported_first_row = TRUE;
-      g_printerr ("hangar-bench: first-row uri=%s\n",
-                  hangar_connection_get_uri (self->connection));
+      if (!HANGAR_IS_CONNECTION_ROW (child))
+        {
+          child = hangar_connection_row_new ();
+          gtk_tree_expander_set_child (expander, child);
+        }
+      hangar_connection_row_set_connection (HANGAR_CONNECTION_ROW (child),
+                                            HANGAR_CONNECTION (object));
+      return;
+    }
+
+  if (!HANGAR_IS_DOMAIN_ROW (child))
+    {
+      child = hangar_domain_row_new ();
+      gtk_tree_expander_set_child (expander, child);
+    }
+  hangar_domain_row_set_domain (HANGAR_DOMAIN_ROW (child), HANGAR_DOMAIN (object));
+
+  /* For bench/bench-startup.py: the first row of each connection. */
+  if (bench_enabled ())
+    {
+      HangarConnection *connection = hangar_domain_get_connection (HANGAR_DOMAIN (object));
+
+      if (!g_object_get_data (G_OBJECT (connection), "hangar-bench-first-row"))
+        {
+          g_object_set_data (G_OBJECT (connection), "hangar-bench-first-row",
+                             GINT_TO_POINTER (1));
+          g_printerr ("hangar-bench: first-row uri=%s\n", hangar_connection_get_uri (connection));
+        }
     }
 }
 
@@ -370,7 +440,194 @@ unbind_row_cb (GtkSignalListItemFactory *factory,
                GtkListItem              *item,
                gpointer                  user_data)
 {
-  hangar_domain_row_set_domain (HANGAR_DOMAIN_ROW (gtk_list_item_get_child (item)), NULL);
+  GtkTreeExpander *expander = GTK_TREE_EXPANDER (gtk_list_item_get_child (item));
+  GtkWidget *child = gtk_tree_expander_get_child (expander);
+
+  if (HANGAR_IS_DOMAIN_ROW (child))
+    hangar_domain_row_set_domain (HANGAR_DOMAIN_ROW (child), NULL);
+  else if (HANGAR_IS_CONNECTION_ROW (child))
+    hangar_connection_row_set_connection (HANGAR_CONNECTION_ROW (child), NULL);
+  gtk_tree_expander_set_list_row (expander, NULL);
+}
+
+/* The row of @item (a connection or a domain) in the sidebar's flat
+ * list, or GTK_INVALID_LIST_POSITION. */
+static unsigned
+find_row (HangarWindow *self,
+          gpointer      item)
+{
+  HangarConnection *connection = row_connection (item);
+  unsigned n = g_list_model_get_n_items (G_LIST_MODEL (self->connections));
+
+  for (unsigned i = 0; i < n; i++)
+    {
+      g_autoptr(GtkTreeListRow) row = gtk_tree_list_model_get_child_row (self->tree, i);
+      g_autoptr(GObject) top = NULL;
+      unsigned child;
+
+      if (row == NULL)
+        continue;
+      top = gtk_tree_list_row_get_item (row);
+      if (top != (GObject *)connection)
+        continue;
+
+      if (item == (gpointer)connection)
+        return gtk_tree_list_row_get_position (row);
+
+      /* The domains are the connection's children, one row each. */
+      if (!g_list_store_find (G_LIST_STORE (hangar_connection_get_domains (connection)),
+                              item, &child))
+        return GTK_INVALID_LIST_POSITION;
+      gtk_tree_list_row_set_expanded (row, TRUE);
+
+      return gtk_tree_list_row_get_position (row) + 1 + child;
+    }
+
+  return GTK_INVALID_LIST_POSITION;
+}
+
+static void
+select_row (HangarWindow *self,
+            gpointer      item)
+{
+  unsigned position = find_row (self, item);
+
+  if (position == GTK_INVALID_LIST_POSITION)
+    return;
+
+  gtk_single_selection_set_selected (self->selection, position);
+  gtk_widget_activate_action (GTK_WIDGET (self->domain_list), "list.scroll-to-item",
+                              "u", position);
+}
+
+/* The connection the window's actions apply to: the selected one, or the
+ * selected domain's. */
+static HangarConnection *
+current_connection (HangarWindow *self)
+{
+  g_autoptr(GObject) item = selected_item (self);
+
+  return row_connection (item);
+}
+
+static gboolean
+authenticate_cb (HangarWindow         *self,
+                 HangarConnection     *connection,
+                 HangarAuthRequest    *request,
+                 HangarConnectionList *list)
+{
+  GtkWidget *dialog;
+
+  dialog = hangar_credentials_dialog_new (GTK_WINDOW (self), hangar_connection_get_title (connection),
+                                          request);
+  gtk_window_present (GTK_WINDOW (dialog));
+
+  return TRUE;
+}
+
+static void
+added_cb (HangarWindow              *self,
+          HangarConnection          *connection,
+          HangarAddConnectionDialog *dialog)
+{
+  select_row (self, connection);
+  hangar_connection_list_open (self->connections, connection);
+}
+
+static void
+add_connection_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  HangarWindow *self = HANGAR_WINDOW (widget);
+
+  hangar_window_add_connection (self);
+}
+
+static void
+connect_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  HangarWindow *self = HANGAR_WINDOW (widget);
+  HangarConnection *connection = current_connection (self);
+
+  g_return_if_fail (connection != NULL);
+
+  hangar_connection_list_open (self->connections, connection);
+}
+
+static void
+disconnect_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  HangarWindow *self = HANGAR_WINDOW (widget);
+  HangarConnection *connection = current_connection (self);
+
+  g_return_if_fail (connection != NULL);
+
+  hangar_connection_close (connection);
+}
+
+static void
+remove_response_cb (AdwMessageDialog *dialog,
+                    const char       *response,
+                    gpointer          user_data)
+{
+  g_autoptr(HangarWindow) self = user_data;
+  HangarConnection *connection = g_object_get_data (G_OBJECT (dialog), "connection");
+
+  if (g_strcmp0 (response, "remove") == 0)
+    hangar_connection_list_remove (self->connections, connection);
+}
+
+static void
+remove_connection_action (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  HangarWindow *self = HANGAR_WINDOW (widget);
+  HangarConnection *connection = current_connection (self);
+  GtkWidget *dialog;
+
+  g_return_if_fail (connection != NULL);
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Remove Connection?"), NULL);
+  adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
+                                  _("“%s” will no longer be listed. Its virtual machines are "
+                                    "not changed and show again if you add it back."),
+                                  hangar_connection_get_title (connection));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "remove", _("_Remove"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "remove",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_object_set_data_full (G_OBJECT (dialog), "connection", g_object_ref (connection),
+                          g_object_unref);
+  g_signal_connect (dialog, "response", G_CALLBACK (remove_response_cb), g_object_ref (self));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+update_connection_actions (HangarWindow *self)
+{
+  HangarConnection *connection = current_connection (self);
+  HangarConnectionState state = connection != NULL ? hangar_connection_get_state (connection)
+                                                   : HANGAR_CONNECTION_DISCONNECTED;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.connect",
+                                 connection != NULL && state == HANGAR_CONNECTION_DISCONNECTED);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.disconnect",
+                                 connection != NULL &&
+                                 (state != HANGAR_CONNECTION_DISCONNECTED ||
+                                  hangar_connection_get_reconnecting (connection)));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.remove-connection", connection != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.import",
+                                 state == HANGAR_CONNECTION_CONNECTED);
 }
 
 /* Lifecycle actions: the window runs them and shows their errors. */
@@ -998,14 +1255,6 @@ import_action (GtkWidget  *widget,
 }
 
 static void
-reconnect_action (GtkWidget  *widget,
-                  const char *action_name,
-                  GVariant   *parameter)
-{
-  open_connection (HANGAR_WINDOW (widget));
-}
-
-static void
 back_action (GtkWidget  *widget,
              const char *action_name,
              GVariant   *parameter)
@@ -1019,32 +1268,39 @@ static void
 hangar_window_constructed (GObject *object)
 {
   HangarWindow *self = HANGAR_WINDOW (object);
-  GListModel *domains;
-  const char *uri;
+  unsigned n;
 
   G_OBJECT_CLASS (hangar_window_parent_class)->constructed (object);
 
-  domains = hangar_connection_get_domains (self->connection);
-  self->selection = gtk_single_selection_new (g_object_ref (domains));
+  self->tree = gtk_tree_list_model_new (g_object_ref (G_LIST_MODEL (self->connections)),
+                                        FALSE, TRUE, create_children_cb, NULL, NULL);
+  self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->tree)));
   gtk_single_selection_set_autoselect (self->selection, TRUE);
   gtk_list_view_set_model (self->domain_list, GTK_SELECTION_MODEL (self->selection));
   g_signal_connect_object (self->selection, "notify::selected-item",
                            G_CALLBACK (selection_changed_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (domains, "items-changed",
-                           G_CALLBACK (domains_changed_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->connection, "notify::state",
-                           G_CALLBACK (connection_state_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->tree, "items-changed",
+                           G_CALLBACK (tree_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->connections, "items-changed",
+                           G_CALLBACK (connections_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->connections, "authenticate",
+                           G_CALLBACK (authenticate_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->details, "notify::modified",
                            G_CALLBACK (update_actions), self, G_CONNECT_SWAPPED);
 
-  uri = hangar_connection_get_uri (self->connection);
-  adw_window_title_set_subtitle (self->sidebar_title,
-                                 g_str_has_prefix (uri, "qemu:///embed") ? _("QEMU, embedded") : uri);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->sidebar_title), uri);
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->connections));
+  connections_changed_cb (self, 0, 0, n);
+  for (unsigned i = 0; i < n && bench_enabled (); i++)
+    {
+      g_autoptr(HangarConnection) connection =
+        g_list_model_get_item (G_LIST_MODEL (self->connections), i);
+
+      bench_state_cb (connection, NULL, self);
+    }
 
   selection_changed_cb (self);
+  update_title (self);
   update_sidebar (self);
-  open_connection (self);
 }
 
 static void
@@ -1069,6 +1325,7 @@ hangar_window_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), HANGAR_TYPE_WINDOW);
 
   g_clear_object (&self->selection);
+  g_clear_object (&self->tree);
 
   G_OBJECT_CLASS (hangar_window_parent_class)->dispose (object);
 }
@@ -1078,7 +1335,7 @@ hangar_window_finalize (GObject *object)
 {
   HangarWindow *self = HANGAR_WINDOW (object);
 
-  g_clear_object (&self->connection);
+  g_clear_object (&self->connections);
   g_clear_object (&self->cancellable);
 
   G_OBJECT_CLASS (hangar_window_parent_class)->finalize (object);
@@ -1094,8 +1351,8 @@ hangar_window_get_property (GObject    *object,
 
   switch (prop_id)
     {
-    case PROP_CONNECTION:
-      g_value_set_object (value, self->connection);
+    case PROP_CONNECTIONS:
+      g_value_set_object (value, self->connections);
       break;
 
     case PROP_SELECTED:
@@ -1117,8 +1374,8 @@ hangar_window_set_property (GObject      *object,
 
   switch (prop_id)
     {
-    case PROP_CONNECTION:
-      self->connection = g_value_dup_object (value);
+    case PROP_CONNECTIONS:
+      self->connections = g_value_dup_object (value);
       break;
 
     default:
@@ -1158,9 +1415,9 @@ hangar_window_class_init (HangarWindowClass *klass)
   object_class->get_property = hangar_window_get_property;
   object_class->set_property = hangar_window_set_property;
 
-  properties[PROP_CONNECTION] =
-    g_param_spec_object ("connection", NULL, NULL,
-                         HANGAR_TYPE_CONNECTION,
+  properties[PROP_CONNECTIONS] =
+    g_param_spec_object ("connections", NULL, NULL,
+                         HANGAR_TYPE_CONNECTION_LIST,
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   properties[PROP_SELECTED] =
     g_param_spec_object ("selected", NULL, NULL,
@@ -1171,6 +1428,7 @@ hangar_window_class_init (HangarWindowClass *klass)
 
   g_type_ensure (HANGAR_TYPE_CONSOLE_VIEW);
   g_type_ensure (HANGAR_TYPE_DOMAIN_DETAILS);
+  g_type_ensure (HANGAR_TYPE_CONNECTION_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/hangarvm/Hangar/hangar-window.ui");
@@ -1178,9 +1436,7 @@ hangar_window_class_init (HangarWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HangarWindow, leaflet);
   gtk_widget_class_bind_template_child (widget_class, HangarWindow, sidebar_title);
   gtk_widget_class_bind_template_child (widget_class, HangarWindow, sidebar_stack);
-  gtk_widget_class_bind_template_child (widget_class, HangarWindow, connecting_spinner);
   gtk_widget_class_bind_template_child (widget_class, HangarWindow, domain_list);
-  gtk_widget_class_bind_template_child (widget_class, HangarWindow, connection_error_page);
   gtk_widget_class_bind_template_child (widget_class, HangarWindow, content);
   gtk_widget_class_bind_template_child (widget_class, HangarWindow, switcher_title);
   gtk_widget_class_bind_template_child (widget_class, HangarWindow, switcher_bar);
@@ -1188,6 +1444,7 @@ hangar_window_class_init (HangarWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HangarWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, HangarWindow, console_view);
   gtk_widget_class_bind_template_child (widget_class, HangarWindow, details);
+  gtk_widget_class_bind_template_child (widget_class, HangarWindow, connection_page);
   gtk_widget_class_bind_template_child (widget_class, HangarWindow, start_button);
   gtk_widget_class_bind_template_child (widget_class, HangarWindow, shutdown_button);
   gtk_widget_class_bind_template_child (widget_class, HangarWindow, domain_menu_button);
@@ -1200,7 +1457,12 @@ hangar_window_class_init (HangarWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.clone", NULL, clone_action);
   gtk_widget_class_install_action (widget_class, "win.delete", NULL, delete_action);
   gtk_widget_class_install_action (widget_class, "win.apply", NULL, apply_action);
-  gtk_widget_class_install_action (widget_class, "win.reconnect", NULL, reconnect_action);
+  gtk_widget_class_install_action (widget_class, "win.add-connection", NULL,
+                                   add_connection_action);
+  gtk_widget_class_install_action (widget_class, "win.connect", NULL, connect_action);
+  gtk_widget_class_install_action (widget_class, "win.disconnect", NULL, disconnect_action);
+  gtk_widget_class_install_action (widget_class, "win.remove-connection", NULL,
+                                   remove_connection_action);
   gtk_widget_class_install_action (widget_class, "win.back", NULL, back_action);
   gtk_widget_class_install_action (widget_class, "win.open-console", NULL, open_console_action);
 }
@@ -1240,16 +1502,24 @@ hangar_window_init (HangarWindow *self)
 }
 
 HangarWindow *
-hangar_window_new (HangarApplication *application,
-                   HangarConnection  *connection)
+hangar_window_new (HangarApplication    *application,
+                   HangarConnectionList *connections)
 {
   g_return_val_if_fail (application == NULL || HANGAR_IS_APPLICATION (application), NULL);
-  g_return_val_if_fail (HANGAR_IS_CONNECTION (connection), NULL);
+  g_return_val_if_fail (HANGAR_IS_CONNECTION_LIST (connections), NULL);
 
   return g_object_new (HANGAR_TYPE_WINDOW,
                        "application", application,
-                       "connection", connection,
+                       "connections", connections,
                        NULL);
+}
+
+HangarConnectionList *
+hangar_window_get_connections (HangarWindow *self)
+{
+  g_return_val_if_fail (HANGAR_IS_WINDOW (self), NULL);
+
+  return self->connections;
 }
 
 HangarConnection *
@@ -1257,7 +1527,7 @@ hangar_window_get_connection (HangarWindow *self)
 {
   g_return_val_if_fail (HANGAR_IS_WINDOW (self), NULL);
 
-  return self->connection;
+  return current_connection (self);
 }
 
 HangarDomain *
@@ -1272,27 +1542,35 @@ void
 hangar_window_select_domain (HangarWindow *self,
                              HangarDomain *domain)
 {
-  GListModel *domains;
-  unsigned n;
-
   g_return_if_fail (HANGAR_IS_WINDOW (self));
   g_return_if_fail (HANGAR_IS_DOMAIN (domain));
 
-  domains = hangar_connection_get_domains (self->connection);
-  n = g_list_model_get_n_items (domains);
+  select_row (self, domain);
+}
 
-  for (unsigned i = 0; i < n; i++)
-    {
-      g_autoptr(HangarDomain) item = g_list_model_get_item (domains, i);
+void
+hangar_window_select_connection (HangarWindow     *self,
+                                 HangarConnection *connection)
+{
+  g_return_if_fail (HANGAR_IS_WINDOW (self));
+  g_return_if_fail (HANGAR_IS_CONNECTION (connection));
 
-      if (item == domain)
-        {
-          gtk_single_selection_set_selected (self->selection, i);
-          gtk_widget_activate_action (GTK_WIDGET (self->domain_list), "list.scroll-to-item",
-                                      "u", i);
-          return;
-        }
-    }
+  select_row (self, connection);
+}
+
+HangarAddConnectionDialog *
+hangar_window_add_connection (HangarWindow *self)
+{
+  HangarAddConnectionDialog *dialog;
+
+  g_return_val_if_fail (HANGAR_IS_WINDOW (self), NULL);
+
+  dialog = hangar_add_connection_dialog_new (self->connections);
+  gtk_window_set_transient_for (GTK_WINDOW (dialog), GTK_WINDOW (self));
+  g_signal_connect_object (dialog, "added", G_CALLBACK (added_cb), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+
+  return dialog;
 }
 
 HangarImportDialog *
@@ -1300,11 +1578,15 @@ hangar_window_import_file (HangarWindow *self,
                            GFile        *file)
 {
   HangarImportDialog *dialog;
+  HangarConnection *connection;
 
   g_return_val_if_fail (HANGAR_IS_WINDOW (self), NULL);
   g_return_val_if_fail (G_IS_FILE (file), NULL);
 
-  dialog = hangar_import_dialog_new (self->connection, file);
+  connection = current_connection (self);
+  g_return_val_if_fail (connection != NULL, NULL);
+
+  dialog = hangar_import_dialog_new (connection, file);
   gtk_window_set_transient_for (GTK_WINDOW (dialog), GTK_WINDOW (self));
   g_signal_connect_object (dialog, "imported", G_CALLBACK (imported_cb), self,
                            G_CONNECT_SWAPPED);

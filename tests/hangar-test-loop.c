@@ -45,3 +45,15 @@ hangar_test_run_for (unsigned ms)
   g_timeout_add (ms, timeout_done_cb, &done);
   hangar_test_wait_until (flag_set, &done, ms / 1000 + 5, "a pause");
 }
+
+void
+hangar_test_spawn (const char *command_line)
+{
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+
+  g_assert_true (g_spawn_command_line_sync (command_line, NULL, NULL, &status, &error));
+  g_assert_no_error (error);
+  if (!g_spawn_check_wait_status (status, &error))
+    g_error ("%s: %s", command_line, error->message);
+}

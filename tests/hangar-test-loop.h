@@ -26,4 +26,7 @@ void hangar_test_wait_until (HangarTestCondition  condition,
 /* Keeps the main loop running for @ms. */
 void hangar_test_run_for    (unsigned             ms);
 
+/* Runs @command_line (no shell) and fails the test unless it exits 0. */
+void hangar_test_spawn      (const char          *command_line);
+
 G_END_DECLS

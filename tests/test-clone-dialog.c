@@ -16,6 +16,7 @@
 
 #include "hangar-clone-dialog.h"
 #include "hangar-connection.h"
+#include "hangar-connection-list.h"
 #include "hangar-event-loop.h"
 #include "hangar-test-loop.h"
 #include "hangar-window.h"
@@ -110,6 +111,7 @@ flag_set (gpointer data)
 static void
 test_clone_from_window (void)
 {
+  g_autoptr(HangarConnectionList) list = NULL;
   g_autoptr(HangarConnection) connection = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *dir = NULL;
@@ -143,8 +145,11 @@ test_clone_from_window (void)
   dom = virDomainDefineXML (outside, xml);
   g_assert_nonnull (dom);
 
-  connection = hangar_connection_new (TEST_URI);
-  window = hangar_window_new (NULL, connection);
+  list = hangar_connection_list_new (NULL);
+  connection = g_object_ref (hangar_connection_list_add (list, TEST_URI, FALSE, FALSE, &error));
+  g_assert_no_error (error);
+  hangar_connection_list_open (list, connection);
+  window = hangar_window_new (NULL, list);
   g_object_weak_ref (G_OBJECT (window), finalized_cb, &window_finalized);
   gtk_window_present (GTK_WINDOW (window));
   hangar_test_wait_until (connected, connection, TIMEOUT_SECONDS, "the connection");

@@ -111,7 +111,7 @@ collect_files (const char *dir,
 
 xmlDoc *
 hangar_test_parse (const char *xml,
-               gsize       length)
+                   gsize       length)
 {
   xmlParserCtxt *ctxt = xmlNewParserCtxt ();
   xmlDoc *doc;
@@ -130,7 +130,7 @@ hangar_test_parse (const char *xml,
 /* C14N 1.0 with comments, computed by libxml2 alone from the text. */
 char *
 hangar_test_canonical (const char *xml,
-           gsize       length)
+                       gsize       length)
 {
   xmlDoc *doc = hangar_test_parse (xml, length);
   xmlChar *out = NULL;
@@ -764,9 +764,12 @@ rank_of (xmlNode            *node,
   return hangar_schema_order_rank (order, (const char *) node->name);
 }
 
-/* Pairs of libvirt elements under @parent that are in the wrong order. */
+/* Pairs of libvirt elements under @parent that are in the wrong order,
+ * of those that @other_parent has too (an element the edit created or
+ * removed is judged on its own). */
 static unsigned
 count_inversions (xmlNode            *parent,
+                  xmlNode            *other_parent,
                   const char * const *order)
 {
   g_autoptr(GArray) ranks = g_array_new (FALSE, FALSE, sizeof (int));
@@ -774,9 +777,14 @@ count_inversions (xmlNode            *parent,
 
   for (xmlNode *child = parent->children; child != NULL; child = child->next)
     {
+      g_autofree char *step = NULL;
       int rank = rank_of (child, order);
 
-      if (rank >= 0)
+      if (rank < 0)
+        continue;
+
+      step = hangar_test_step_name (child);
+      if (has_step (other_parent, step))
         g_array_append_val (ranks, rank);
     }
 
@@ -897,8 +905,8 @@ hangar_test_assert_placement (const char         *label,
       if (old_node != NULL)
         {
           if (order != NULL && old_parent != NULL &&
-              count_inversions (new_node->parent, order) !=
-              count_inversions (old_parent, order))
+              count_inversions (new_node->parent, old_parent, order) !=
+              count_inversions (old_parent, new_node->parent, order))
             {
               g_test_message ("%s: %s moved", label, path);
               g_test_fail ();
@@ -956,7 +964,7 @@ hangar_test_seed_path (void)
 
 void
 hangar_test_assert_contains (const char *haystack,
-                 const char *needle)
+                             const char *needle)
 {
   if (strstr (haystack, needle) == NULL)
     {
@@ -967,7 +975,7 @@ hangar_test_assert_contains (const char *haystack,
 
 void
 hangar_test_assert_lacks (const char *haystack,
-              const char *needle)
+                          const char *needle)
 {
   if (strstr (haystack, needle) != NULL)
     {
@@ -982,7 +990,7 @@ hangar_test_assert_lacks (const char *haystack,
  * something came before the first one. */
 GPtrArray *
 hangar_test_split_documents (const char *text,
-                 gboolean   *leading_text)
+                             gboolean   *leading_text)
 {
   GPtrArray *parts = g_ptr_array_new_with_free_func (g_free);
   const char *start = text;
@@ -1094,4 +1102,43 @@ hangar_test_corpus_domains (void)
     }
 
   return domains;
+}
+
+GPtrArray *
+hangar_test_validation_rows (void)
+{
+  g_autofree char *path = NULL;
+  g_autofree char *contents = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autoptr(GError) error = NULL;
+  GPtrArray *rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+
+  path = g_build_filename (hangar_test_shared_dir (), "corpus",
+                           "libvirt-v4.0.0", "VALIDATION.tsv", NULL);
+  g_file_get_contents (path, &contents, NULL, &error);
+  g_assert_no_error (error);
+
+  /* The first line names the columns. */
+  lines = g_strsplit (contents, "\n", -1);
+  for (unsigned i = 1; lines[i] != NULL; i++)
+    {
+      char **columns = g_strsplit (lines[i], "\t", -1);
+
+      if (g_strv_length (columns) < 5)
+        {
+          g_strfreev (columns);
+          continue;
+        }
+
+      g_ptr_array_add (rows, columns);
+    }
+
+  return rows;
+}
+
+char *
+hangar_test_validation_path (const char * const *row)
+{
+  return g_build_filename (hangar_test_shared_dir (), "corpus",
+                           "libvirt-v4.0.0", row[0], NULL);
 }

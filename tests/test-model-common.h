@@ -40,6 +40,12 @@ GPtrArray       *hangar_test_corpus_domains    (void);
 GPtrArray       *hangar_test_split_documents   (const char         *text,
                                                 gboolean           *leading_text);
 
+/* The rows of libvirt-v4.0.0/VALIDATION.tsv, as NULL-terminated column
+ * arrays: file, well formed, schema verdict, test driver's define, QEMU
+ * driver's define, libvirt's error.  And a row's file. */
+GPtrArray       *hangar_test_validation_rows   (void);
+char            *hangar_test_validation_path   (const char * const *row);
+
 /* libxml2 alone, quietly: NULL unless well formed. */
 xmlDoc          *hangar_test_parse             (const char         *xml,
                                                 gsize               length);

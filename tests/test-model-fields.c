@@ -27,8 +27,8 @@
  * Before the edits every document is given what Hangar does not know:
  * an attribute and an element of a foreign namespace, a default-namespace
  * element and a comment on the root, each device and the general elements
- * fields live in.  They must survive every edit, inside the edited device
- * too. */
+ * fields live in, and each of their children but the flags (<readonly/>).
+ * They must survive every edit, inside the edited device too. */
 
 #define TEST_NS "urn:hangar-test"
 
@@ -93,6 +93,52 @@ static const char * const marked_elements[] = {
   "os", "cpu", "features", "clock", "memoryBacking", "pm", NULL
 };
 
+/* Whether @name under @parent is the element of a FLAG field (<readonly/>,
+ * <acpi/>): its presence is the value, so nothing is put in it. */
+static gboolean
+is_flag_element (xmlNode    *parent,
+                 const char *name)
+{
+  const HangarField *fields;
+  unsigned n;
+
+  if (xmlStrEqual (parent->name, BAD_CAST "devices"))
+    return FALSE;
+
+  if (parent->parent != NULL && parent->parent->type == XML_ELEMENT_NODE &&
+      xmlStrEqual (parent->parent->name, BAD_CAST "devices"))
+    fields = hangar_device_kind_get_fields (
+               hangar_device_kind_from_name ((const char *) parent->name), &n);
+  else
+    fields = hangar_domain_doc_get_fields (&n);
+
+  for (unsigned i = 0; i < n; i++)
+    {
+      const char *last = strrchr (fields[i].path, '/');
+
+      if (fields[i].type == HANGAR_FIELD_FLAG &&
+          g_str_equal (last != NULL ? last + 1 : fields[i].path, name))
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+/* Marks @node and, one level down, its libvirt children. */
+static void
+mark_with_children (xmlNode *node,
+                    xmlNs   *ns)
+{
+  for (xmlNode *child = node->children; child != NULL; child = child->next)
+    {
+      if (child->type == XML_ELEMENT_NODE && child->ns == NULL &&
+          !is_flag_element (node, (const char *) child->name))
+        mark_element (child, ns);
+    }
+
+  mark_element (node, ns);
+}
+
 /* The document's text with the markers added everywhere fields live. */
 static char *
 add_markers (const char *text)
@@ -114,7 +160,7 @@ add_markers (const char *text)
 
       if (g_strv_contains (marked_elements, (const char *) child->name))
         {
-          mark_element (child, ns);
+          mark_with_children (child, ns);
           continue;
         }
 
@@ -125,7 +171,7 @@ add_markers (const char *text)
         {
           if (device->type == XML_ELEMENT_NODE && device->ns == NULL &&
               !xmlStrEqual (device->name, BAD_CAST "emulator"))
-            mark_element (device, ns);
+            mark_with_children (device, ns);
         }
     }
 
@@ -260,6 +306,7 @@ step_element (const char *step)
  * several moves the others up). */
 static char *
 field_target (const Site *site,
+              gboolean    remove,
               xmlDoc     *before,
               xmlDoc     *after)
 {
@@ -301,9 +348,11 @@ field_target (const Site *site,
 
   node_path = hangar_test_node_path (parent_b);
 
+  /* Removing an element's text removes the element, or what libvirt
+   * knows of it where something foreign stays in it. */
   if (attr != NULL)
     return g_strdup_printf ("%s/@%s", node_path, attr);
-  if (site->field->type == HANGAR_FIELD_FLAG)
+  if (site->field->type == HANGAR_FIELD_FLAG || remove)
     return g_steal_pointer (&node_path);
 
   return g_strdup_printf ("%s/text()", node_path);
@@ -314,6 +363,7 @@ field_target (const Site *site,
  * touch elsewhere. */
 static GPtrArray *
 edit_targets (const Site *site,
+              gboolean    remove,
               xmlDoc     *before,
               xmlDoc     *after)
 {
@@ -325,7 +375,7 @@ edit_targets (const Site *site,
     g_ptr_array_add (targets,
                      hangar_test_node_path (site_base (site, after)));
   else
-    g_ptr_array_add (targets, field_target (site, before, after));
+    g_ptr_array_add (targets, field_target (site, remove, before, after));
 
   /* libvirt refuses <os><boot> next to per-device boot orders. */
   if (g_str_equal (name, "boot-order"))
@@ -728,7 +778,7 @@ check_edit (Original   *original,
     counts->created++;
 
   after = hangar_test_parse (after_text, strlen (after_text));
-  targets = edit_targets (site, original->tree, after);
+  targets = edit_targets (site, remove, original->tree, after);
 
   if (!hangar_test_only_changed (original->tree, after,
                                  (const char * const *) targets->pdata,

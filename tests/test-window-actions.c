@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "hangar-connection.h"
+#include "hangar-connection-list.h"
 #include "hangar-event-loop.h"
 #include "hangar-test-loop.h"
 #include "hangar-test-root.h"
@@ -125,6 +126,7 @@ test_shutdown_offers_force_off (void)
   g_autoptr(GError) error = NULL;
   g_autofree char *root = NULL;
   g_autofree char *uri = NULL;
+  g_autoptr(HangarConnectionList) list = NULL;
   g_autoptr(HangarConnection) connection = NULL;
   g_autoptr(HangarDomainDoc) doc = NULL;
   g_autoptr(HangarDomain) domain = NULL;
@@ -137,8 +139,11 @@ test_shutdown_offers_force_off (void)
   uri = hangar_connection_prepare_embed_root (root, &error);
   g_assert_no_error (error);
 
-  connection = hangar_connection_new (uri);
-  window = hangar_window_new (NULL, connection);
+  list = hangar_connection_list_new (NULL);
+  connection = g_object_ref (hangar_connection_list_add (list, uri, FALSE, FALSE, &error));
+  g_assert_no_error (error);
+  hangar_connection_list_open (list, connection);
+  window = hangar_window_new (NULL, list);
   hangar_window_set_shutdown_timeout (window, 1);
   gtk_window_present (GTK_WINDOW (window));
   hangar_test_wait_until (connected, connection, TIMEOUT_SECONDS, "the embedded driver");

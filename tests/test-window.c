@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "hangar-connection.h"
+#include "hangar-connection-list.h"
 #include "hangar-event-loop.h"
 #include "hangar-start-check.h"
 #include "hangar-test-loop.h"
@@ -33,6 +34,7 @@ typedef struct
 
 /* libvirt opens one embedded root per process: the tests share it. */
 static char *embed_root;
+static HangarConnectionList *embed_list;
 static HangarConnection *embed_connection;
 
 
@@ -50,10 +52,11 @@ fixture_set_up (Fixture       *fixture,
   g_assert_cmpint (g_mkdir (fixture->root, 0755), ==, 0);
 
   fixture->connection = g_object_ref (embed_connection);
-  fixture->window = hangar_window_new (NULL, fixture->connection);
+  fixture->window = hangar_window_new (NULL, embed_list);
   g_object_add_weak_pointer (G_OBJECT (fixture->window), (gpointer *) &fixture->window);
   gtk_window_set_default_size (GTK_WINDOW (fixture->window), 1100, 760);
   gtk_window_present (GTK_WINDOW (fixture->window));
+  hangar_connection_list_open (embed_list, fixture->connection);
 
   hangar_test_wait_until (connection_ready, fixture->connection, 120, "the embedded driver to open");
 }
@@ -890,7 +893,9 @@ main (int   argc,
   g_assert_no_error (error);
   uri = hangar_connection_prepare_embed_root (embed_root, &error);
   g_assert_no_error (error);
-  embed_connection = hangar_connection_new (uri);
+  embed_list = hangar_connection_list_new (NULL);
+  embed_connection = hangar_connection_list_add (embed_list, uri, FALSE, FALSE, &error);
+  g_assert_no_error (error);
 
   g_test_add ("/hangar/window/import-malformed", Fixture, NULL,
               fixture_set_up, test_import_malformed, fixture_tear_down);
@@ -902,7 +907,7 @@ main (int   argc,
   status = g_test_run ();
 
   hangar_connection_close (embed_connection);
-  g_clear_object (&embed_connection);
+  g_clear_object (&embed_list);
   hangar_test_root_destroy (embed_root);
   g_free (embed_root);
 

@@ -247,6 +247,9 @@ static const HangarField graphics_fields[] = {
   { "listen-socket", "listen@socket", S, DEP },
   { "gl-enable", "gl@enable", S, 0, yes_no },
   { "gl-rendernode", "gl@rendernode", S },
+  /* D-Bus displays: peer to peer, or on a bus at this address. */
+  { "dbus-p2p", "@p2p", S, 0, yes_no },
+  { "dbus-address", "@address", S },
 };
 
 static const HangarField sound_fields[] = {
@@ -793,7 +796,8 @@ hangar_device_get_flag (HangarDevice *self,
 /* Dependent changes */
 
 /* Removes the children of @node named in @names (libvirt's own elements
- * only), and the attributes of @node named in @attrs. */
+ * only, keeping what another namespace put in them), and the attributes
+ * of @node named in @attrs. */
 static void
 remove_known (xmlNode            *node,
               const char * const *names,
@@ -807,7 +811,7 @@ remove_known (xmlNode            *node,
 
       if (child->type == XML_ELEMENT_NODE && child->ns == NULL &&
           g_strv_contains (names, (const char *) child->name))
-        hangar_xml_remove_node (child);
+        hangar_xml_remove_libvirt_parts (child);
 
       child = next;
     }
@@ -911,9 +915,9 @@ static const GraphicsParts graphics_parts[] = {
     LIST ("listen", "channel", "image", "jpeg", "zlib", "playback",
           "streaming", "mouse", "clipboard", "filetransfer", "gl") },
   { "vnc",
+    /* connected= means other things for SPICE (disconnect, fail). */
     LIST ("port", "autoport", "websocket", "listen", "passwd",
-          "passwdValidTo", "connected", "keymap", "sharePolicy",
-          "powerControl", "socket"),
+          "passwdValidTo", "keymap", "sharePolicy", "powerControl", "socket"),
     LIST ("listen", "audio") },
   { "rdp",
     LIST ("port", "autoport", "replaceUser", "multiUser", "listen"),
@@ -1215,6 +1219,15 @@ write_disk_bus (xmlNode    *node,
   if (!g_str_equal (bus, "scsi"))
     remove_known (node, (const char * const []) { "vendor", "product", NULL },
                   NULL);
+
+  /* A BIOS translation of the geometry is IDE's. */
+  if (!g_str_equal (bus, "ide"))
+    {
+      xmlNode *geometry = hangar_xml_find_child (node, "geometry");
+
+      if (geometry != NULL)
+        hangar_xml_unset_attr (geometry, "trans");
+    }
 
   driver = hangar_xml_find_child (node, "driver");
   if (driver != NULL && !g_str_equal (bus, "virtio"))

@@ -44,6 +44,8 @@ struct _HangarDomainDoc
    * objects by their element, so a rebuilt list keeps them. */
   GListStore *devices;
   GHashTable *device_for_node;
+  /* The store's items, borrowed, to compare without reference counts. */
+  GPtrArray *listed;
 
   /* What the tree helpers record while an edit runs (xmlDoc._private),
    * and how far listeners were told. */
@@ -175,6 +177,7 @@ hangar_domain_doc_finalize (GObject *object)
 
   g_clear_object (&self->devices);
   g_clear_pointer (&self->device_for_node, g_hash_table_unref);
+  g_clear_pointer (&self->listed, g_ptr_array_unref);
   g_clear_pointer (&self->doc, xmlFreeDoc);
   g_clear_pointer (&self->source, g_free);
   g_clear_pointer (&self->strings, g_string_chunk_free);
@@ -210,7 +213,6 @@ hangar_domain_doc_class_init (HangarDomainDocClass *klass)
 static void
 hangar_domain_doc_init (HangarDomainDoc *self)
 {
-  self->strings = g_string_chunk_new (256);
   self->changes.touched = g_hash_table_new (NULL, NULL);
   self->changes.device_removed = device_removed_cb;
   self->changes.user_data = self;
@@ -531,6 +533,8 @@ intern (HangarDomainDoc *self,
   if (value == NULL)
     return NULL;
 
+  if (self->strings == NULL)
+    self->strings = g_string_chunk_new (256);
   interned = g_string_chunk_insert_const (self->strings, value);
   g_free (value);
 
@@ -1511,6 +1515,8 @@ static const HangarField domain_fields[] = {
   { "cpu-model-fallback", "cpu/model@fallback", S, 0,
     CHOICES ("allow", "forbid") },
   { "cpu-vendor", "cpu/vendor", S },
+  { "bootloader", "bootloader", S },
+  { "bootloader-args", "bootloader_args", S },
   { "os-type", "os/type", S, 0, CHOICES ("hvm", "xen", "linux", "exe") },
   { "os-arch", "os/type@arch", S },
   { "os-machine", "os/type@machine", S },
@@ -2403,6 +2409,9 @@ hangar_domain_doc_set_uefi (HangarDomainDoc  *self,
    * build (the first by priority) for a machine without SMM. */
   hangar_xml_set_attr (os, "firmware", "efi");
   firmware = hangar_xml_create_child (os, "firmware", hangar_schema_os_order);
+
+  /* libvirt refuses UEFI without ACPI on x86 and Arm. */
+  hangar_xml_path_set_present (root, "features/acpi", TRUE);
   add_firmware_feature (firmware, "enrolled-keys", secure_boot);
   add_firmware_feature (firmware, "secure-boot", secure_boot);
 
@@ -2533,7 +2542,6 @@ static void
 sync_devices (HangarDomainDoc *self)
 {
   g_autoptr(GPtrArray) items = g_ptr_array_new ();
-  GListModel *model;
   xmlNode *devices;
   unsigned n_old;
   unsigned prefix = 0;
@@ -2541,8 +2549,6 @@ sync_devices (HangarDomainDoc *self)
 
   if (self->devices == NULL)
     return;
-
-  model = G_LIST_MODEL (self->devices);
 
   devices = hangar_xml_find_child (get_root (self), "devices");
 
@@ -2565,32 +2571,24 @@ sync_devices (HangarDomainDoc *self)
       g_ptr_array_add (items, device);
     }
 
-  n_old = g_list_model_get_n_items (model);
+  n_old = self->listed->len;
 
-  while (prefix < n_old && prefix < items->len)
-    {
-      g_autoptr(HangarDevice) old = g_list_model_get_item (model, prefix);
+  while (prefix < n_old && prefix < items->len &&
+         self->listed->pdata[prefix] == items->pdata[prefix])
+    prefix++;
 
-      if (old != items->pdata[prefix])
-        break;
-      prefix++;
-    }
-
-  while (suffix < n_old - prefix && suffix < items->len - prefix)
-    {
-      g_autoptr(HangarDevice) old = g_list_model_get_item (model,
-                                                           n_old - 1 - suffix);
-
-      if (old != items->pdata[items->len - 1 - suffix])
-        break;
-      suffix++;
-    }
+  while (suffix < n_old - prefix && suffix < items->len - prefix &&
+         self->listed->pdata[n_old - 1 - suffix] ==
+         items->pdata[items->len - 1 - suffix])
+    suffix++;
 
   if (prefix + suffix == n_old && n_old == items->len)
     return;
 
   g_list_store_splice (self->devices, prefix, n_old - prefix - suffix,
                        items->pdata + prefix, items->len - prefix - suffix);
+  g_ptr_array_unref (self->listed);
+  self->listed = g_steal_pointer (&items);
 }
 
 GListModel *
@@ -2603,6 +2601,7 @@ hangar_domain_doc_get_devices (HangarDomainDoc *self)
       self->devices = g_list_store_new (HANGAR_TYPE_DEVICE);
       self->device_for_node = g_hash_table_new_full (NULL, NULL, NULL,
                                                      g_object_unref);
+      self->listed = g_ptr_array_new ();
       sync_devices (self);
     }
 
@@ -2732,9 +2731,8 @@ hangar_domain_doc_add_device_xml (HangarDomainDoc  *self,
   xmlFreeNode (node);
   xmlFreeDoc (fragment);
 
-  /* Namespaces declared above the element in its own text are declared
-   * on the copy where this tree lacks them. */
-  xmlReconciliateNs (self->doc, copy);
+  /* The text was the element alone: every namespace it uses is declared
+   * inside it, and the copy's refer to the copied declarations. */
   hangar_xml_note_change (devices, copy);
 
   return hangar_domain_doc_lookup_device (self, copy);

@@ -261,8 +261,11 @@ void             hangar_domain_doc_set_direct_boot   (HangarDomainDoc  *self,
                                                       const char       *dtb);
 
 /* The devices, a list of HangarDevice in document order, owned by the
- * document and kept up to date by the calls below.  Unknown elements are
- * HANGAR_DEVICE_OTHER items. */
+ * document and kept up to date by every edit.  Unknown elements are
+ * HANGAR_DEVICE_OTHER items.  The device objects returned below are the
+ * list's, owned by the document: a caller that keeps one past an edit
+ * that may remove it takes a reference (a removed device is detached and
+ * refuses edits). */
 GListModel      *hangar_domain_doc_get_devices       (HangarDomainDoc  *self);
 /* The @index-th device of @kind, or NULL. */
 HangarDevice    *hangar_domain_doc_get_device        (HangarDomainDoc  *self,
@@ -288,7 +291,21 @@ gboolean         hangar_domain_doc_remove_device     (HangarDomainDoc  *self,
 
 /* Validation.  Each problem is a HangarModelIssue: errors are what libvirt
  * refuses (the RelaxNG schema, or define-time checks the schema cannot
- * express), warnings what libvirt would silently drop. */
+ * express), warnings what libvirt would silently drop.
+ *
+ * libxml2 names the element whose content failed the schema (often
+ * <devices> or the root); the model reports instead the deepest element
+ * without which the document would pass, and the attribute when one alone
+ * is to blame ("/domain/devices/interface/address", bus="0x100").  The
+ * checks: two disks on one target or drive address, two devices on one
+ * PCI address, two controllers of a type on one index, two user aliases
+ * or boot orders alike, per-device boot orders next to <os><boot>, what
+ * needs SPICE without SPICE graphics, a CPU topology that does not give
+ * the vCPU count, Secure Boot without SMM.  The warnings: comments,
+ * metadata without a namespace, a second metadata element of one
+ * namespace (told apart by URI), and elements or attributes of other
+ * namespaces outside <metadata> but those of libvirt's drivers
+ * (qemu:commandline). */
 typedef enum
 {
   HANGAR_MODEL_ISSUE_ERROR,

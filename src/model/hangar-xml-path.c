@@ -156,6 +156,30 @@ hangar_xml_path_find (xmlNode    *node,
   return found;
 }
 
+/* The text of an element's value: NULL when it has none, only the
+ * whitespace that lays out its child elements (an egd <backend>, an
+ * element kept for what another namespace put in it). */
+static char *
+dup_element_text (xmlNode *node)
+{
+  char *text = hangar_xml_dup_text (node);
+  gboolean layout_only = TRUE;
+  gboolean has_other = FALSE;
+
+  for (xmlNode *child = node->children; child != NULL; child = child->next)
+    {
+      if (child->type == XML_TEXT_NODE || child->type == XML_CDATA_SECTION_NODE)
+        layout_only &= xmlIsBlankNode (child);
+      else
+        has_other = TRUE;
+    }
+
+  if (has_other && layout_only)
+    g_clear_pointer (&text, g_free);
+
+  return text;
+}
+
 char *
 hangar_xml_path_dup_value (xmlNode    *node,
                            const char *path)
@@ -179,7 +203,7 @@ hangar_xml_path_dup_value (xmlNode    *node,
   if (attr != NULL)
     return hangar_xml_dup_attr (found, attr);
 
-  return hangar_xml_dup_text (found);
+  return dup_element_text (found);
 }
 
 gboolean
@@ -274,11 +298,12 @@ hangar_xml_path_set_value (xmlNode    *node,
       return;
     }
 
+  /* An element's text: what another namespace put in it stays. */
   if (found != node)
     {
       xmlNode *parent = found->parent;
 
-      hangar_xml_remove_node (found);
+      hangar_xml_remove_libvirt_parts (found);
       prune (node, parent);
     }
 }

@@ -31,11 +31,13 @@ xmlNode  *hangar_xml_path_find        (xmlNode    *node,
                                        const char *path,
                                        gboolean    create);
 /* The attribute value, or for an element path its text; NULL when the
- * attribute or element is missing. */
+ * attribute or element is missing, or the element holds no text but
+ * other nodes. */
 char     *hangar_xml_path_dup_value   (xmlNode    *node,
                                        const char *path);
 /* Sets the attribute or the element's text, creating what is missing.
- * A NULL @value removes the attribute (or the element), and then any
+ * A NULL @value removes the attribute (or the element: what libvirt knows
+ * of it, when it holds something of another namespace), and then any
  * element on the path left without attributes or children. */
 void      hangar_xml_path_set_value   (xmlNode    *node,
                                        const char *path,

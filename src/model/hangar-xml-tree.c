@@ -319,6 +319,40 @@ insert_first_element (xmlNode *parent,
     }
 }
 
+/* Element names are interned in the document's dictionary: a few
+ * pointers remembered spare comparing each sibling's name with the whole
+ * order list in a long <devices>. */
+typedef struct
+{
+  const xmlChar *names[16];
+  int ranks[16];
+  unsigned n;
+} RankCache;
+
+static int
+cached_rank (RankCache          *cache,
+             const char * const *order,
+             xmlNode            *node)
+{
+  int rank;
+
+  for (unsigned i = 0; i < cache->n; i++)
+    {
+      if (cache->names[i] == node->name)
+        return cache->ranks[i];
+    }
+
+  rank = hangar_schema_order_rank (order, (const char *) node->name);
+  if (cache->n < G_N_ELEMENTS (cache->names))
+    {
+      cache->names[cache->n] = node->name;
+      cache->ranks[cache->n] = rank;
+      cache->n++;
+    }
+
+  return rank;
+}
+
 /* Where a new element of @rank goes among @parent's children: after the
  * returned listed sibling, or before the first listed one when the result
  * is NULL and @first_listed is set.  In a document already in libvirt's
@@ -332,6 +366,7 @@ find_anchor (xmlNode            *parent,
              xmlNode           **first_listed)
 {
   xmlNode *anchor = NULL;
+  RankCache cache = { { NULL, }, { 0, }, 0 };
   unsigned cost = 0;
   unsigned best;
 
@@ -345,7 +380,7 @@ find_anchor (xmlNode            *parent,
       if (child->type != XML_ELEMENT_NODE || child->ns != NULL)
         continue;
 
-      child_rank = hangar_schema_order_rank (order, (const char *) child->name);
+      child_rank = cached_rank (&cache, order, child);
       if (child_rank < 0)
         continue;
 
@@ -365,7 +400,7 @@ find_anchor (xmlNode            *parent,
       if (child->type != XML_ELEMENT_NODE || child->ns != NULL)
         continue;
 
-      child_rank = hangar_schema_order_rank (order, (const char *) child->name);
+      child_rank = cached_rank (&cache, order, child);
       if (child_rank < 0)
         continue;
 
@@ -462,6 +497,77 @@ hangar_xml_remove_node (xmlNode *node)
 
   xmlUnlinkNode (node);
   xmlFreeNode (node);
+}
+
+gboolean
+hangar_xml_has_foreign (xmlNode *node)
+{
+  for (xmlAttr *attr = node->properties; attr != NULL; attr = attr->next)
+    {
+      if (attr->ns != NULL)
+        return TRUE;
+    }
+
+  for (xmlNode *child = node->children; child != NULL; child = child->next)
+    {
+      if (child->type == XML_COMMENT_NODE || child->type == XML_PI_NODE)
+        return TRUE;
+      if (child->type != XML_ELEMENT_NODE)
+        continue;
+      if (child->ns != NULL || hangar_xml_has_foreign (child))
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+void
+hangar_xml_remove_libvirt_parts (xmlNode *node)
+{
+  xmlAttr *attr;
+  xmlNode *child;
+
+  g_return_if_fail (node != NULL);
+
+  if (!hangar_xml_has_foreign (node))
+    {
+      hangar_xml_remove_node (node);
+      return;
+    }
+
+  attr = node->properties;
+  while (attr != NULL)
+    {
+      xmlAttr *next = attr->next;
+
+      if (attr->ns == NULL)
+        {
+          xmlRemoveProp (attr);
+          hangar_xml_note_change (node, NULL);
+        }
+      attr = next;
+    }
+
+  child = node->children;
+  while (child != NULL)
+    {
+      xmlNode *next = child->next;
+
+      if (child->type == XML_ELEMENT_NODE && child->ns == NULL)
+        {
+          hangar_xml_remove_libvirt_parts (child);
+        }
+      else if ((child->type == XML_TEXT_NODE ||
+                child->type == XML_CDATA_SECTION_NODE) &&
+               !xmlIsBlankNode (child))
+        {
+          hangar_xml_note_change (node, NULL);
+          xmlUnlinkNode (child);
+          xmlFreeNode (child);
+        }
+
+      child = next;
+    }
 }
 
 char *

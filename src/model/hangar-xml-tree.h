@@ -45,6 +45,13 @@ xmlNode  *hangar_xml_find_or_create_child (xmlNode            *parent,
                                            const char * const *order);
 /* Unlinks and frees @node and the whitespace that indents it. */
 void      hangar_xml_remove_node       (xmlNode            *node);
+/* Whether @node holds what libvirt does not know: an attribute or an
+ * element of another namespace, or a comment, at any depth. */
+gboolean  hangar_xml_has_foreign       (xmlNode            *node);
+/* Removes what libvirt knows of @node: the whole element, or where it
+ * holds something foreign, its libvirt attributes, text and elements
+ * only, so that the foreign part stays where it was. */
+void      hangar_xml_remove_libvirt_parts (xmlNode         *node);
 /* Whether @node is a device: an element right under the root's <devices>. */
 gboolean  hangar_xml_is_device         (xmlNode            *node);
 

@@ -16,7 +16,10 @@
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
 
+#include "hangar-askpass.h"
+#include "hangar-auth-request.h"
 #include "hangar-connection.h"
+#include "hangar-connection-uri.h"
 #include "hangar-event-loop.h"
 #include "hangar-stats-sampler.h"
 #include "hangar-virt-error.h"
@@ -80,6 +83,9 @@ struct _HangarConnection
 
   /* owned references */
   char                  *uri;
+  char                  *open_uri;   /* what libvirt opens: OpenSSH asks Hangar */
+  char                  *title;
+  char                  *error_message;
   GMainContext          *context;
   GListStore            *domains;
   GHashTable            *by_uuid;    /* uuid → HangarDomain, borrowed from @domains */
@@ -97,6 +103,14 @@ struct _HangarConnection
   int                    event_ids[N_EVENTS];
   EventSink             *close_sink;  /* the close callback's, see open_worker () */
   unsigned               generation;
+
+  /* Opening, and reopening after a loss */
+  HangarAuthRequest     *auth_request;     /* the one being asked, if any */
+  gboolean               keep_open;        /* the user wants it open */
+  gboolean               reconnecting;
+  unsigned               reconnect_id;
+  unsigned               reconnect_delay;  /* seconds before the next try */
+  unsigned               askpass_id;
 };
 
 G_DEFINE_FINAL_TYPE (HangarConnection, hangar_connection, G_TYPE_OBJECT)
@@ -109,15 +123,32 @@ G_DEFINE_ENUM_TYPE (HangarConnectionState, hangar_connection_state,
 enum {
   PROP_0,
   PROP_URI,
+  PROP_TITLE,
   PROP_STATE,
+  PROP_ERROR,
+  PROP_RECONNECTING,
   PROP_DOMAINS,
   N_PROPS
 };
 
 static GParamSpec *properties[N_PROPS];
 
-static void handle_event (HangarConnection *self,
-                          Event            *event);
+enum {
+  AUTHENTICATE,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+/* The first wait before reopening a lost connection, doubled after each
+ * failed try up to the last. */
+#define RECONNECT_FIRST_SECONDS 1
+#define RECONNECT_MAX_SECONDS 60
+
+static void handle_event    (HangarConnection *self,
+                             Event            *event);
+static void connection_lost (HangarConnection *self,
+                             int               reason);
 
 
 /* Small owned types */
@@ -345,11 +376,7 @@ dispatch_closed_cb (gpointer data)
   if (self == NULL || self->sink != closed->sink)
     return G_SOURCE_REMOVE;
 
-  g_message ("The connection to %s was closed (reason %d)", self->uri, closed->reason);
-
-  /* TODO: reconnect with backoff (issue 4); for now the list stays as it
-   * was last seen and the state tells that it is stale. */
-  hangar_connection_close (self);
+  connection_lost (self, closed->reason);
 
   return G_SOURCE_REMOVE;
 }
@@ -871,6 +898,11 @@ drop_session (HangarConnection *self)
   g_queue_clear_full (&self->early_events, (GDestroyNotify)event_free);
   g_hash_table_remove_all (self->lookups);
 
+  /* A question still open for this session has no one to answer. */
+  if (self->auth_request != NULL)
+    hangar_auth_request_cancel (self->auth_request);
+  g_clear_object (&self->auth_request);
+
   g_mutex_lock (&self->lock);
   conn = g_steal_pointer (&self->conn);
   g_hash_table_remove_all (self->caps);
@@ -895,7 +927,11 @@ hangar_connection_dispose (GObject *object)
 {
   HangarConnection *self = (HangarConnection *)object;
 
+  self->keep_open = FALSE;
+  g_clear_handle_id (&self->reconnect_id, g_source_remove);
   drop_session (self);
+  hangar_askpass_unregister (self->askpass_id);
+  self->askpass_id = 0;
 
   if (self->stats_sampler != NULL)
     g_object_run_dispose (G_OBJECT (self->stats_sampler));
@@ -920,6 +956,9 @@ hangar_connection_finalize (GObject *object)
   g_clear_pointer (&self->context, g_main_context_unref);
   g_mutex_clear (&self->lock);
   g_free (self->uri);
+  g_free (self->open_uri);
+  g_free (self->title);
+  g_free (self->error_message);
 
   G_OBJECT_CLASS (hangar_connection_parent_class)->finalize (object);
 }
@@ -938,8 +977,20 @@ hangar_connection_get_property (GObject    *object,
       g_value_set_string (value, self->uri);
       break;
 
+    case PROP_TITLE:
+      g_value_set_string (value, self->title);
+      break;
+
     case PROP_STATE:
       g_value_set_enum (value, self->state);
+      break;
+
+    case PROP_ERROR:
+      g_value_set_string (value, self->error_message);
+      break;
+
+    case PROP_RECONNECTING:
+      g_value_set_boolean (value, self->reconnecting);
       break;
 
     case PROP_DOMAINS:
@@ -963,6 +1014,7 @@ hangar_connection_set_property (GObject      *object,
     {
     case PROP_URI:
       self->uri = g_value_dup_string (value);
+      self->title = hangar_connection_uri_describe (self->uri);
       break;
 
     default:
@@ -985,6 +1037,21 @@ hangar_connection_class_init (HangarConnectionClass *klass)
                          NULL,
                          (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
 
+  properties[PROP_TITLE] =
+    g_param_spec_string ("title", NULL, NULL,
+                         NULL,
+                         (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+
+  properties[PROP_ERROR] =
+    g_param_spec_string ("error", NULL, NULL,
+                         NULL,
+                         (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  properties[PROP_RECONNECTING] =
+    g_param_spec_boolean ("reconnecting", NULL, NULL,
+                          FALSE,
+                          (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
   properties[PROP_STATE] =
     g_param_spec_enum ("state", NULL, NULL,
                        HANGAR_TYPE_CONNECTION_STATE,
@@ -997,6 +1064,23 @@ hangar_connection_class_init (HangarConnectionClass *klass)
                          (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * HangarConnection::authenticate:
+   * @request: what libvirt asks for
+   *
+   * Emitted on the main context while opening, when libvirt needs
+   * credentials.  A handler that will answer (or cancel) @request returns
+   * TRUE; with none, the request is cancelled and the open fails.
+   */
+  signals[AUTHENTICATE] =
+    g_signal_new ("authenticate",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0,
+                  g_signal_accumulator_true_handled, NULL,
+                  NULL,
+                  G_TYPE_BOOLEAN, 1, HANGAR_TYPE_AUTH_REQUEST);
 }
 
 static void
@@ -1032,6 +1116,30 @@ hangar_connection_get_uri (HangarConnection *self)
   g_return_val_if_fail (HANGAR_IS_CONNECTION (self), NULL);
 
   return self->uri;
+}
+
+const char *
+hangar_connection_get_title (HangarConnection *self)
+{
+  g_return_val_if_fail (HANGAR_IS_CONNECTION (self), NULL);
+
+  return self->title;
+}
+
+const char *
+hangar_connection_get_error (HangarConnection *self)
+{
+  g_return_val_if_fail (HANGAR_IS_CONNECTION (self), NULL);
+
+  return self->error_message;
+}
+
+gboolean
+hangar_connection_get_reconnecting (HangarConnection *self)
+{
+  g_return_val_if_fail (HANGAR_IS_CONNECTION (self), FALSE);
+
+  return self->reconnecting;
 }
 
 HangarConnectionState
@@ -1190,40 +1298,134 @@ hangar_connection_dup_default_uri (GError **error)
 
 /* Opening */
 
+/* As virsh asks: without VIR_CRED_USERNAME, SASL takes the authorization
+ * name to be the authentication name instead of asking for both. */
 static int auth_credtypes[] = {
   VIR_CRED_AUTHNAME,
   VIR_CRED_ECHOPROMPT,
   VIR_CRED_REALM,
   VIR_CRED_PASSPHRASE,
   VIR_CRED_NOECHOPROMPT,
-  VIR_CRED_EXTERNAL,
 };
 
+typedef struct
+{
+  char          *uri;           /* as libvirt opens it */
+  char          *shown_uri;     /* as the user gave it */
+  EventSink     *sink;
+  GCancellable  *cancellable;   /* the worker's, while it runs */
+  gboolean       is_local;
+  gboolean       auth_refused;  /* the user gave no credentials */
+  unsigned       generation;
+} OpenData;
+
+typedef struct
+{
+  EventSink         *sink;
+  HangarAuthRequest *request;
+} AuthAsk;
+
+static void
+auth_ask_free (AuthAsk *ask)
+{
+  event_sink_unref (ask->sink);
+  g_object_unref (ask->request);
+  g_free (ask);
+}
+
+/* Asks the user through "authenticate", on the main context. */
+static gboolean
+emit_authenticate (HangarAuthRequest *request,
+                   gpointer           user_data)
+{
+  HangarConnection *self = user_data;
+  gboolean handled = FALSE;
+
+  g_set_object (&self->auth_request, request);
+  g_signal_emit (self, signals[AUTHENTICATE], 0, request, &handled);
+
+  if (!handled)
+    {
+      g_debug ("Nobody answers the credentials %s asks for", self->uri);
+      hangar_auth_request_cancel (request);
+    }
+
+  return TRUE;
+}
+
+static gboolean
+dispatch_auth_cb (gpointer data)
+{
+  AuthAsk *ask = data;
+  g_autoptr(HangarConnection) self = g_weak_ref_get (&ask->sink->connection);
+
+  if (self == NULL || self->sink != ask->sink)
+    {
+      hangar_auth_request_cancel (ask->request);
+      return G_SOURCE_REMOVE;
+    }
+
+  emit_authenticate (ask->request, self);
+
+  return G_SOURCE_REMOVE;
+}
+
+static HangarAuthFieldKind
+field_kind (int type)
+{
+  switch (type)
+    {
+    case VIR_CRED_USERNAME:
+    case VIR_CRED_AUTHNAME:
+      return HANGAR_AUTH_FIELD_USERNAME;
+
+    case VIR_CRED_PASSPHRASE:
+    case VIR_CRED_NOECHOPROMPT:
+      return HANGAR_AUTH_FIELD_PASSWORD;
+
+    default:
+      return HANGAR_AUTH_FIELD_TEXT;
+    }
+}
+
+/* libvirt asks in the thread that opens the connection: the question goes
+ * to the main context, and this thread waits for the answer.  Nothing is
+ * ever asked on a terminal. */
 static int
 auth_cb (virConnectCredentialPtr cred,
          unsigned int            ncred,
          void                   *cbdata)
 {
-  /* TODO: ask the user through a dialog on the main context and wait for
-   * the answer here (issue 4).  Until then a connection that needs
-   * credentials fails with libvirt's authentication error; nothing is ever
-   * asked on a terminal. */
+  OpenData *data = cbdata;
+  g_autoptr(HangarAuthRequest) request = NULL;
+  AuthAsk *ask;
+
+  request = hangar_auth_request_new (data->shown_uri, data->sink->context);
   for (unsigned i = 0; i < ncred; i++)
+    hangar_auth_request_add_field (request, field_kind (cred[i].type),
+                                   cred[i].prompt != NULL ? cred[i].prompt : "",
+                                   cred[i].defresult);
+
+  ask = g_new0 (AuthAsk, 1);
+  ask->sink = event_sink_ref (data->sink);
+  ask->request = g_object_ref (request);
+  hangar_invoke_on (data->sink->context, dispatch_auth_cb, ask, (GDestroyNotify)auth_ask_free);
+
+  if (!hangar_auth_request_wait (request, data->cancellable))
     {
-      cred[i].result = NULL;
-      cred[i].resultlen = 0;
+      data->auth_refused = TRUE;
+      return -1;
     }
 
-  return -1;
-}
+  for (unsigned i = 0; i < ncred; i++)
+    {
+      /* libvirt owns and frees the answers. */
+      cred[i].result = hangar_auth_request_steal_answer (request, i);
+      cred[i].resultlen = cred[i].result != NULL ? strlen (cred[i].result) : 0;
+    }
 
-typedef struct
-{
-  char          *uri;
-  EventSink     *sink;
-  gboolean       is_local;
-  unsigned       generation;
-} OpenData;
+  return 0;
+}
 
 typedef struct
 {
@@ -1238,6 +1440,7 @@ open_data_free (OpenData *data)
 {
   g_clear_pointer (&data->sink, event_sink_unref);
   g_free (data->uri);
+  g_free (data->shown_uri);
   g_free (data);
 }
 
@@ -1249,9 +1452,6 @@ open_result_free (OpenResult *result)
   g_clear_pointer (&result->infos, g_ptr_array_unref);
   g_free (result);
 }
-
-/* The UUIDs of the domains matching @flags, in one call; NULL when the driver
- * cannot filter. */
 static GHashTable *
 list_uuids (virConnectPtr conn,
             unsigned      flags)
@@ -1388,7 +1588,7 @@ open_worker (GTask        *task,
   OpenData *data = task_data;
   OpenResult *result;
   virConnectAuth auth = {
-    auth_credtypes, G_N_ELEMENTS (auth_credtypes), auth_cb, NULL,
+    auth_credtypes, G_N_ELEMENTS (auth_credtypes), auth_cb, data,
   };
   GError *error = NULL;
 
@@ -1396,21 +1596,28 @@ open_worker (GTask        *task,
   for (unsigned i = 0; i < N_EVENTS; i++)
     result->event_ids[i] = -1;
 
-  g_debug ("Opening %s", data->uri);
+  g_debug ("Opening %s", data->shown_uri);
 
+  data->cancellable = cancellable;
   result->conn = virConnectOpenAuth (data->uri, &auth, 0);
+  data->cancellable = NULL;
+
   if (result->conn == NULL)
     {
-      g_autofree char *what = g_strdup_printf (_("Connecting to %s"), data->uri);
+      g_autofree char *what = g_strdup_printf (_("Connecting to %s"), data->shown_uri);
 
-      hangar_virt_set_error_from_libvirt (&error, what);
+      if (data->auth_refused)
+        g_set_error (&error, HANGAR_VIRT_ERROR, HANGAR_VIRT_ERROR_AUTH,
+                     _("%s: no credentials were given"), what);
+      else
+        hangar_virt_set_error_from_libvirt (&error, what);
       g_task_return_error (task, error);
       open_result_free (result);
       return;
     }
 
   if (!data->is_local && virConnectSetKeepAlive (result->conn, 5, 3) < 0)
-    g_debug ("No keepalive on %s", data->uri);
+    g_debug ("No keepalive on %s", data->shown_uri);
 
   /* Drivers without a close callback (all local ones) accept it without
    * keeping it, and so would never free it: the session holds the sink's
@@ -1467,6 +1674,103 @@ open_worker (GTask        *task,
 }
 
 static void
+set_error_message (HangarConnection *self,
+                   const char       *message)
+{
+  if (g_strcmp0 (self->error_message, message) == 0)
+    return;
+
+  g_free (self->error_message);
+  self->error_message = g_strdup (message);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ERROR]);
+}
+
+static void
+set_reconnecting (HangarConnection *self,
+                  gboolean          reconnecting)
+{
+  if (self->reconnecting == reconnecting)
+    return;
+
+  self->reconnecting = reconnecting;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RECONNECTING]);
+}
+
+static void start_open (HangarConnection *self,
+                        GTask            *task);
+
+static gboolean
+reconnect_cb (gpointer user_data)
+{
+  HangarConnection *self = user_data;
+
+  self->reconnect_id = 0;
+
+  g_debug ("Reopening %s", self->uri);
+  start_open (self, NULL);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* After a loss, tries again later, each time waiting twice as long. */
+static void
+schedule_reconnect (HangarConnection *self)
+{
+  unsigned delay;
+
+  if (!self->keep_open)
+    return;
+
+  delay = self->reconnect_delay > 0 ? self->reconnect_delay : RECONNECT_FIRST_SECONDS;
+  self->reconnect_delay = MIN (delay * 2, RECONNECT_MAX_SECONDS);
+
+  g_debug ("Reopening %s in %u s", self->uri, delay);
+  g_clear_handle_id (&self->reconnect_id, g_source_remove);
+  self->reconnect_id = g_timeout_add_seconds (delay, reconnect_cb, self);
+  set_reconnecting (self, TRUE);
+}
+
+static void
+stop_reconnecting (HangarConnection *self)
+{
+  g_clear_handle_id (&self->reconnect_id, g_source_remove);
+  self->reconnect_delay = 0;
+  set_reconnecting (self, FALSE);
+}
+
+static const char *
+close_reason_message (int reason)
+{
+  switch (reason)
+    {
+    case VIR_CONNECT_CLOSE_REASON_EOF:
+      return _("The connection was lost: the daemon closed it");
+
+    case VIR_CONNECT_CLOSE_REASON_KEEPALIVE:
+      return _("The connection was lost: the host stopped answering");
+
+    case VIR_CONNECT_CLOSE_REASON_ERROR:
+    default:
+      return _("The connection was lost");
+    }
+}
+
+static void
+connection_lost (HangarConnection *self,
+                 int               reason)
+{
+  const char *message = close_reason_message (reason);
+
+  g_message ("Lost %s (reason %d)", self->uri, reason);
+
+  /* The entries stay as last seen; editors keep their edits. */
+  drop_session (self);
+  set_error_message (self, message);
+  set_state (self, HANGAR_CONNECTION_DISCONNECTED);
+  schedule_reconnect (self);
+}
+
+static void
 open_worker_done_cb (GObject      *object,
                      GAsyncResult *res,
                      gpointer      user_data)
@@ -1484,17 +1788,36 @@ open_worker_done_cb (GObject      *object,
       /* Closed while opening. */
       g_clear_pointer (&result, open_result_free);
       g_clear_error (&error);
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED,
-                               _("The connection was closed while opening"));
+      if (task != NULL)
+        g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                 _("The connection was closed while opening"));
       return;
     }
+
+  g_clear_object (&self->auth_request);
 
   if (result == NULL)
     {
       g_clear_pointer (&self->sink, event_sink_unref);
       g_queue_clear_full (&self->early_events, (GDestroyNotify)event_free);
+
+      /* Refused credentials are not asked again and again; anything
+       * else after a loss is tried again later. */
+      if (g_error_matches (error, HANGAR_VIRT_ERROR, HANGAR_VIRT_ERROR_AUTH) ||
+          !self->reconnecting)
+        {
+          self->keep_open = FALSE;
+          stop_reconnecting (self);
+        }
+
+      set_error_message (self, error->message);
       set_state (self, HANGAR_CONNECTION_DISCONNECTED);
-      g_task_return_error (task, error);
+      schedule_reconnect (self);
+
+      if (task != NULL)
+        g_task_return_error (task, error);
+      else
+        g_clear_error (&error);
       return;
     }
 
@@ -1508,6 +1831,9 @@ open_worker_done_cb (GObject      *object,
 
   sync_domains (self, result->infos);
   open_result_free (result);
+
+  stop_reconnecting (self);
+  set_error_message (self, NULL);
 
   /* Now in state CONNECTED, so that the events apply at once. */
   set_state (self, HANGAR_CONNECTION_CONNECTED);
@@ -1523,7 +1849,57 @@ open_worker_done_cb (GObject      *object,
   g_debug ("Connected to %s: %u domains", self->uri,
            g_list_model_get_n_items (G_LIST_MODEL (self->domains)));
 
-  g_task_return_boolean (task, TRUE);
+  if (task != NULL)
+    g_task_return_boolean (task, TRUE);
+}
+
+/* Starts a worker that opens the connection; @task (may be NULL, for a
+ * reconnection) completes when it is done. */
+static void
+start_open (HangarConnection *self,
+            GTask            *task)
+{
+  g_autoptr(GTask) worker = NULL;
+  OpenData *data;
+
+  /* libvirt's event loop must run before the first connection opens. */
+  hangar_event_loop_ensure ();
+
+  g_clear_handle_id (&self->reconnect_id, g_source_remove);
+
+  /* OpenSSH, which libvirt runs for qemu+ssh://, asks Hangar for
+   * passwords, never a terminal. */
+  if (self->open_uri == NULL)
+    {
+      g_autoptr(GError) error = NULL;
+
+      self->open_uri = hangar_askpass_register (self->uri, emit_authenticate, self,
+                                                &self->askpass_id, &error);
+      if (self->open_uri == NULL)
+        {
+          g_warning ("OpenSSH cannot ask for passwords for %s: %s", self->uri, error->message);
+          self->open_uri = g_strdup (self->uri);
+        }
+    }
+
+  self->generation++;
+  g_clear_pointer (&self->sink, event_sink_unref);
+  self->sink = event_sink_new (self);
+
+  data = g_new0 (OpenData, 1);
+  data->uri = g_strdup (self->open_uri);
+  data->shown_uri = g_strdup (self->uri);
+  data->sink = event_sink_ref (self->sink);
+  data->is_local = hangar_connection_is_local (self);
+  data->generation = self->generation;
+
+  set_state (self, HANGAR_CONNECTION_CONNECTING);
+
+  worker = g_task_new (self, task != NULL ? g_task_get_cancellable (task) : NULL,
+                       open_worker_done_cb, task != NULL ? g_object_ref (task) : NULL);
+  g_task_set_source_tag (worker, open_worker);
+  g_task_set_task_data (worker, data, (GDestroyNotify)open_data_free);
+  g_task_run_in_thread (worker, open_worker);
 }
 
 void
@@ -1533,8 +1909,6 @@ hangar_connection_open_async (HangarConnection    *self,
                               gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  g_autoptr(GTask) worker = NULL;
-  OpenData *data;
 
   g_return_if_fail (HANGAR_IS_CONNECTION (self));
   g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
@@ -1555,25 +1929,9 @@ hangar_connection_open_async (HangarConnection    *self,
       return;
     }
 
-  /* libvirt's event loop must run before the first connection opens. */
-  hangar_event_loop_ensure ();
-
-  self->generation++;
-  g_clear_pointer (&self->sink, event_sink_unref);
-  self->sink = event_sink_new (self);
-
-  data = g_new0 (OpenData, 1);
-  data->uri = g_strdup (self->uri);
-  data->sink = event_sink_ref (self->sink);
-  data->is_local = hangar_connection_is_local (self);
-  data->generation = self->generation;
-
-  set_state (self, HANGAR_CONNECTION_CONNECTING);
-
-  worker = g_task_new (self, cancellable, open_worker_done_cb, g_steal_pointer (&task));
-  g_task_set_source_tag (worker, open_worker);
-  g_task_set_task_data (worker, data, (GDestroyNotify)open_data_free);
-  g_task_run_in_thread (worker, open_worker);
+  /* Asked for now: no need to wait for the next try. */
+  self->keep_open = TRUE;
+  start_open (self, task);
 }
 
 gboolean
@@ -1594,16 +1952,18 @@ hangar_connection_close (HangarConnection *self)
 {
   g_return_if_fail (HANGAR_IS_CONNECTION (self));
 
+  self->keep_open = FALSE;
+  stop_reconnecting (self);
+
   if (self->state == HANGAR_CONNECTION_DISCONNECTED)
     return;
 
   g_debug ("Closing %s", self->uri);
 
   drop_session (self);
+  set_error_message (self, NULL);
   set_state (self, HANGAR_CONNECTION_DISCONNECTED);
 }
-
-
 /* Defining */
 
 typedef struct

@@ -36,16 +36,27 @@ char             *hangar_connection_prepare_embed_root (const char  *root,
 
 HangarConnection *hangar_connection_new            (const char *uri);
 
-/* Properties: "uri", "state", "domains" */
+/* Properties: "uri", "title", "state", "error", "reconnecting", "domains";
+ * signal "authenticate" (see hangar-auth-request.h). */
 const char           *hangar_connection_get_uri    (HangarConnection *self);
+/* A short name for people: "QEMU/KVM on alice@host" */
+const char           *hangar_connection_get_title  (HangarConnection *self);
 HangarConnectionState hangar_connection_get_state  (HangarConnection *self);
+/* Why the last open failed or the connection was lost; NULL while
+ * connected or after a close. */
+const char           *hangar_connection_get_error  (HangarConnection *self);
+/* TRUE after a loss while Hangar tries to reopen it, waiting longer after
+ * each failed try (1 s, doubling up to a minute).  The domains stay
+ * listed as last seen meanwhile and are brought up to date on success. */
+gboolean              hangar_connection_get_reconnecting (HangarConnection *self);
 /* A GListModel of HangarDomain sorted by name, kept in step with libvirt's
  * events on the main context. */
 GListModel           *hangar_connection_get_domains (HangarConnection *self);
 HangarDomain         *hangar_connection_lookup_domain (HangarConnection *self,
                                                        const char       *name);
 
-/* Opens the connection and fills the domain list, off the main thread. */
+/* Opens the connection and fills the domain list, off the main thread.
+ * Credentials libvirt needs are asked through "authenticate". */
 void     hangar_connection_open_async   (HangarConnection    *self,
                                          GCancellable        *cancellable,
                                          GAsyncReadyCallback  callback,
@@ -54,7 +65,8 @@ gboolean hangar_connection_open_finish  (HangarConnection    *self,
                                          GAsyncResult        *result,
                                          GError             **error);
 
-/* Closes the connection; domains stay listed as they were last seen. */
+/* Closes the connection and stops any reconnection; domains stay listed
+ * as they were last seen. */
 void     hangar_connection_close        (HangarConnection    *self);
 
 /* Defines @doc as a new persistent domain.  Returns the domain's entry,

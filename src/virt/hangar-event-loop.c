@@ -406,3 +406,21 @@ hangar_event_loop_ensure (void)
       g_once_init_leave (&initialized, 1);
     }
 }
+
+void
+hangar_invoke_on (GMainContext   *context,
+                  GSourceFunc     function,
+                  gpointer        data,
+                  GDestroyNotify  notify)
+{
+  GSource *source;
+
+  g_return_if_fail (function != NULL);
+
+  source = g_idle_source_new ();
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, function, data, notify);
+  g_source_set_static_name (source, "[hangar] invoke");
+  g_source_attach (source, context != NULL ? context : g_main_context_default ());
+  g_source_unref (source);
+}

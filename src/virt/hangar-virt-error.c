@@ -33,6 +33,11 @@ code_from_libvirt (int code)
     case VIR_ERR_INVALID_CONN:
       return HANGAR_VIRT_ERROR_NOT_CONNECTED;
 
+    case VIR_ERR_AUTH_FAILED:
+    case VIR_ERR_AUTH_CANCELLED:
+    case VIR_ERR_AUTH_UNAVAILABLE:
+      return HANGAR_VIRT_ERROR_AUTH;
+
     default:
       return HANGAR_VIRT_ERROR_FAILED;
     }

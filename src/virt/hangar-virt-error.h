@@ -21,6 +21,7 @@ typedef enum
   HANGAR_VIRT_ERROR_NO_DOMAIN,
   HANGAR_VIRT_ERROR_PARTIAL,        /* done, but some of it failed: see message */
   HANGAR_VIRT_ERROR_CONFLICT,       /* the definition changed since it was read */
+  HANGAR_VIRT_ERROR_AUTH,           /* credentials refused or not given */
 } HangarVirtError;
 
 GQuark hangar_virt_error_quark (void);
